@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+
+from accounts.demo import DEMO_ACCOUNTS, load_demo_accounts
+from modules.demo import load_curriculum
+from modules.editorial import ensure_editorial_setup
+from modules.models import CurriculumIndexPage
+
+
+class Command(BaseCommand):
+    help = "Load the demo curriculum and demo accounts. Safe to run again: nothing loads twice."
+
+    def handle(self, *args, **options) -> None:
+        report = load_curriculum()
+        curriculum = CurriculumIndexPage.objects.get()
+        editors, _reviewers, _workflow = ensure_editorial_setup(curriculum)
+        load_demo_accounts(editors_group=editors)
+        if report.created:
+            summary = ", ".join(f"{n} {kind}" for kind, n in sorted(report.created.items()))
+            self.stdout.write(self.style.SUCCESS(f"Demo content created: {summary}."))
+        else:
+            self.stdout.write("Demo content already loaded; nothing created.")
+        self.stdout.write(f"{len(DEMO_ACCOUNTS)} demo accounts ready.")

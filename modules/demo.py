@@ -1,0 +1,226 @@
+"""Loads the demo curriculum from `modules/demo_content/*.json` (see FORMAT.md there).
+
+Idempotent: objects are found by slug, so a second run creates nothing and
+leaves any editor's later changes alone. Block ids are derived from the
+reading's slug and position, so a fresh install has the same anchors as any
+other and deep links in the README and the tests stay valid.
+"""
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from wagtail.models import Locale
+
+from home.services import ensure_site_home
+
+from .models import (
+    CaseDigest,
+    CurriculumIndexPage,
+    GlossaryTerm,
+    LegalInstrument,
+    ModulePage,
+    ReadingPage,
+)
+
+CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
+MODULE_ORDER = [
+    "foundations",
+    "terrorist-financing",
+    "cbrn-terrorism",
+    "maritime-and-civil-aviation",
+    "terrorist-use-of-the-internet",
+]
+BLOCK_NAMESPACE = uuid.UUID("6f1d7a52-3c1e-4f0e-9a57-1b2c3d4e5f60")
+_INLINE_LINK = re.compile(r"""<a\s+(reading|term|instrument|case)=["']([a-z0-9/-]+)["']\s*>""")
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str) -> None:
+        self.created[kind] = self.created.get(kind, 0) + 1
+
+
+def _read(name: str) -> list | dict:
+    return json.loads((CONTENT_DIR / name).read_text(encoding="utf-8"))
+
+
+def block_id(reading_slug: str, position: int) -> str:
+    return str(uuid.uuid5(BLOCK_NAMESPACE, f"{reading_slug}:{position}"))
+
+
+def ensure_locales() -> None:
+    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
+
+
+def load_snippets(locale: Locale, report: LoadReport) -> None:
+    for row in _read("instruments.json"):
+        _, created = LegalInstrument.objects.get_or_create(
+            slug=row["slug"],
+            locale=locale,
+            defaults={
+                "title": row["title"],
+                "short_title": row.get("short_title", ""),
+                "year": row["year"],
+                "depositary": row["depositary"],
+                "entry_into_force": date.fromisoformat(row["entry_into_force"])
+                if row.get("entry_into_force")
+                else None,
+                "summary": row.get("summary", ""),
+            },
+        )
+        if created:
+            report.count("instrument")
+    for row in _read("glossary.json"):
+        _, created = GlossaryTerm.objects.get_or_create(
+            slug=row["slug"],
+            locale=locale,
+            defaults={"term": row["term"], "definition": row["definition"]},
+        )
+        if created:
+            report.count("glossary term")
+    instruments = {i.slug: i for i in LegalInstrument.objects.filter(locale=locale)}
+    for row in _read("cases.json"):
+        if CaseDigest.objects.filter(slug=row["slug"], locale=locale).exists():
+            continue
+        case = CaseDigest(
+            slug=row["slug"],
+            locale=locale,
+            title=row["title"],
+            jurisdiction=row["jurisdiction"],
+            year=row["year"],
+            facts=row["facts"],
+            holding=row["holding"],
+        )
+        case.instruments.set([instruments[s] for s in row.get("instruments", []) if s in instruments])
+        case.save()
+        report.count("case digest")
+
+
+def _link_html(text: str, reading_ids: dict[str, int], where: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        kind, slug = match.group(1), match.group(2)
+        if kind == "reading":
+            page_id = reading_ids.get(slug)
+            if page_id is None:
+                raise ValueError(f"{where}: link to unknown reading {slug!r}")
+            return f'<a linktype="page" id="{page_id}">'
+        prefix = {"term": "glossary", "instrument": "instruments", "case": "cases"}[kind]
+        return f'<a href="/{prefix}/{slug}/">'
+
+    return _INLINE_LINK.sub(replace, text)
+
+
+def _body(reading: dict, reading_ids: dict[str, int], snippets: dict) -> list[dict]:
+    body = []
+    for position, block in enumerate(reading["blocks"]):
+        kind = block["type"]
+        value: object
+        if kind == "heading":
+            value = block["text"]
+        elif kind == "paragraph":
+            value = "<p>" + _link_html(block["text"], reading_ids, reading["slug"]) + "</p>"
+        elif kind == "quotation":
+            value = {"text": block["text"], "attribution": block.get("attribution", "")}
+        elif kind == "case_study":
+            case = snippets["case"].get(block["case"])
+            if case is None:
+                raise ValueError(f"{reading['slug']}: unknown case {block['case']!r}")
+            value = {"case": case.pk, "prompt": block["prompt"]}
+        elif kind == "instrument":
+            instrument = snippets["instrument"].get(block["instrument"])
+            if instrument is None:
+                raise ValueError(f"{reading['slug']}: unknown instrument {block['instrument']!r}")
+            value = {"instrument": instrument.pk, "note": block.get("note", "")}
+        elif kind == "key_points":
+            value = {"points": block["points"]}
+        else:
+            raise ValueError(f"{reading['slug']}: unknown block type {kind!r}")
+        body.append({"type": kind, "value": value, "id": block_id(reading["slug"], position)})
+    return body
+
+
+@transaction.atomic
+def load_curriculum() -> LoadReport:
+    report = LoadReport()
+    ensure_locales()
+    locale = Locale.get_default()
+    home = ensure_site_home()
+    load_snippets(locale, report)
+    snippets = {
+        "case": {c.slug: c for c in CaseDigest.objects.filter(locale=locale)},
+        "instrument": {i.slug: i for i in LegalInstrument.objects.filter(locale=locale)},
+    }
+
+    curriculum = CurriculumIndexPage.objects.child_of(home).first()
+    if curriculum is None:
+        curriculum = home.add_child(
+            instance=CurriculumIndexPage(
+                title="Curriculum",
+                slug="curriculum",
+                intro=(
+                    "<p>A foundations module on the universal instruments, the rule of law and "
+                    "international cooperation, and four thematic modules. Each module is a set "
+                    "of readings you discuss passage by passage with your cohort.</p>"
+                ),
+            )
+        )
+        report.count("curriculum")
+
+    modules = [_read(f"{slug}.json") for slug in MODULE_ORDER if (CONTENT_DIR / f"{slug}.json").exists()]
+    new_readings: list[tuple[ReadingPage, dict]] = []
+    for data in modules:
+        module = ModulePage.objects.child_of(curriculum).filter(slug=data["slug"]).first()
+        if module is None:
+            module = curriculum.add_child(
+                instance=ModulePage(
+                    title=data["title"],
+                    slug=data["slug"],
+                    theme=data["theme"],
+                    summary=data["summary"],
+                    learning_outcomes="\n".join(data.get("learning_outcomes", [])),
+                    study_hours=data.get("study_hours", 4),
+                )
+            )
+            module.instruments.set(
+                [
+                    snippets["instrument"][s]
+                    for s in data.get("instruments", [])
+                    if s in snippets["instrument"]
+                ]
+            )
+            module.save()
+            report.count("module")
+        for reading in data["readings"]:
+            if ReadingPage.objects.child_of(module).filter(slug=reading["slug"]).exists():
+                continue
+            # First pass: the page exists so that other readings can link to it.
+            page = module.add_child(
+                instance=ReadingPage(
+                    title=reading["title"],
+                    slug=reading["slug"],
+                    intro=reading.get("intro", ""),
+                    estimated_minutes=reading.get("estimated_minutes", 20),
+                    body=[],
+                )
+            )
+            new_readings.append((page, reading))
+            report.count("reading")
+
+    reading_ids = {
+        f"{page.get_parent().slug}/{page.slug}": page.pk
+        for page in ReadingPage.objects.descendant_of(curriculum).filter(locale=locale)
+    }
+    for page, reading in new_readings:
+        page.body = _body(reading, reading_ids, snippets)
+        page.save_revision().publish()
+    return report

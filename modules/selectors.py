@@ -1,0 +1,67 @@
+"""Named reads of the curriculum, in the reader's locale with English as the fallback."""
+
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from wagtail.models import Locale
+from wagtail.models.reference_index import ReferenceIndex
+from wagtail.search.backends import get_search_backend
+
+from .models import CaseDigest, GlossaryTerm, LegalInstrument, ReadingPage
+
+M = TypeVar("M", bound=Model)
+
+
+def _in_locale(queryset: QuerySet[M], **lookup: object) -> M:
+    """The object in the active locale, else in the default locale."""
+    candidates = {obj.locale_id: obj for obj in queryset.filter(**lookup)}
+    for locale_id in (Locale.get_active().pk, Locale.get_default().pk):
+        if locale_id in candidates:
+            return candidates[locale_id]
+    if candidates:
+        return next(iter(candidates.values()))
+    raise Http404
+
+
+def snippets_in_locale(model: type[M]) -> QuerySet[M]:
+    """One object per slug: the active locale's version where it exists."""
+    active = Locale.get_active()
+    qs = model.objects.filter(locale=active)
+    if not qs.exists():
+        qs = model.objects.filter(locale=Locale.get_default())
+    return qs
+
+
+def term_by_slug(slug: str) -> GlossaryTerm:
+    return _in_locale(GlossaryTerm.objects.all(), slug=slug)
+
+
+def instrument_by_slug(slug: str) -> LegalInstrument:
+    return _in_locale(LegalInstrument.objects.all(), slug=slug)
+
+
+def case_by_slug(slug: str) -> CaseDigest:
+    return _in_locale(CaseDigest.objects.prefetch_related("instruments"), slug=slug)
+
+
+def readings_citing(obj: Model) -> QuerySet[ReadingPage]:
+    """Live readings that cite `obj` (a snippet or a page), from Wagtail's reference index."""
+    page_ids = (
+        ReferenceIndex.get_references_to(obj)
+        .filter(base_content_type__app_label="wagtailcore", base_content_type__model="page")
+        .values_list("object_id", flat=True)
+    )
+    return ReadingPage.objects.live().filter(pk__in=[int(pk) for pk in page_ids]).order_by("title")
+
+
+def search_curriculum(query: str, *, limit: int = 30) -> list[object]:
+    """Full-text search of readings, modules and glossary terms in the active locale."""
+    if not query.strip():
+        return []
+    backend = get_search_backend()
+    locale = Locale.get_active()
+    pages = backend.search(query, ReadingPage.objects.live().filter(locale=locale), operator="or")[:limit]
+    terms = backend.search(query, GlossaryTerm.objects.filter(locale=locale), operator="or")[:10]
+    return [*pages, *terms]

@@ -1,0 +1,30 @@
+import pytest
+
+from home.services import ensure_site_home
+from modules.factories import CurriculumIndexPageFactory, ModulePageFactory
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    layer = settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]
+    tier = "services" if engine == "postgresql" and "Redis" in layer else "embedded"
+    return [f"Legis test tier: {tier} (database: {engine}, channel layer: {layer})"]
+
+
+@pytest.fixture
+def home(db):
+    return ensure_site_home()
+
+
+@pytest.fixture
+def curriculum(home):
+    return CurriculumIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def module(curriculum):
+    page = ModulePageFactory(parent=curriculum, title="Foundations", slug="foundations")
+    page.save_revision().publish()
+    return page
