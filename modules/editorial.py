@@ -6,7 +6,7 @@ Wagtail's own groups, page permissions and workflows: no parallel system.
 
 from django.contrib.auth.models import Group, Permission
 
-from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage
+from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
 EDITORS = "Curriculum editors"
 REVIEWERS = "Legal reviewers"
@@ -39,6 +39,6 @@ def ensure_editorial_setup(curriculum: Page) -> tuple[Group, Group, Workflow]:
     if created:
         task = GroupApprovalTask.objects.create(name="Legal review")
         task.groups.set([reviewers])
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.get_or_create(page=curriculum, defaults={"workflow": workflow})
     return editors, reviewers, workflow
