@@ -1,0 +1,68 @@
+import re
+from http import HTTPStatus
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+
+from modules.models import CaseDigest, GlossaryTerm, LegalInstrument, ModulePage, ReadingPage, Theme
+
+pytestmark = pytest.mark.django_db
+
+UNIVERSAL_INSTRUMENT_YEARS = {
+    "tokyo-convention-1963": 1963,
+    "hague-convention-1970": 1970,
+    "montreal-convention-1971": 1971,
+    "protected-persons-convention-1973": 1973,
+    "hostages-convention-1979": 1979,
+    "cppnm-1980": 1980,
+    "sua-convention-1988": 1988,
+    "terrorist-bombings-convention-1997": 1997,
+    "financing-convention-1999": 1999,
+    "nuclear-terrorism-convention-2005": 2005,
+    "beijing-convention-2010": 2010,
+    "montreal-protocol-2014": 2014,
+}
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", verbosity=0)
+
+
+def test_load_demo_twice_loads_nothing_twice(demo):
+    counts = [ReadingPage.objects.count(), GlossaryTerm.objects.count(), LegalInstrument.objects.count()]
+    call_command("load_demo", verbosity=0)
+    assert [ReadingPage.objects.count(), GlossaryTerm.objects.count(), LegalInstrument.objects.count()] == counts
+
+
+def test_demo_curriculum_has_foundations_and_four_thematic_modules(demo):
+    themes = set(ModulePage.objects.live().values_list("theme", flat=True))
+    assert themes == {t.value for t in Theme}
+    for module in ModulePage.objects.all():
+        assert ReadingPage.objects.child_of(module).live().count() >= 3
+
+
+def test_demo_snippets_are_complete_and_instruments_have_correct_years(demo):
+    assert GlossaryTerm.objects.count() >= 30
+    assert CaseDigest.objects.count() >= 6
+    assert all("fictional" in case.jurisdiction.lower() for case in CaseDigest.objects.all())
+    years = dict(LegalInstrument.objects.values_list("slug", "year"))
+    assert len(years) == 19
+    for slug, year in UNIVERSAL_INSTRUMENT_YEARS.items():
+        assert years[slug] == year, slug
+
+
+def test_every_demo_reading_is_substantial_and_hyperlinked(demo, client):
+    for reading in ReadingPage.objects.live():
+        response = client.get(reading.url)
+        assert response.status_code == HTTPStatus.OK, reading.url
+        body = BeautifulSoup(response.content, "html.parser").select_one(".reading-body")
+        words = sum(
+            len(re.findall(r"\w+", p.get_text())) for p in body.select(".passage--paragraph")
+        )
+        assert words >= 600, (reading.slug, words)
+        links = body.select(".passage--paragraph a[href]")
+        assert len(links) >= 2, reading.slug
+        for link in links:
+            assert client.get(link["href"]).status_code == HTTPStatus.OK, (reading.slug, link["href"])
