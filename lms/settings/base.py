@@ -206,3 +206,6 @@ LOGGING = {
 
 # Demo accounts share one password, for local use only.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="legis-demo")
+
+# How many reverse proxies in front of daphne append to X-Forwarded-For (0: trust none).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -1,5 +1,7 @@
 """Fast, isolated settings for the test suite."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, REDIS_URL
 
@@ -17,7 +19,10 @@ if not REDIS_URL:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: browser tests share it with a real daphne process.
     (BASE_DIR / "test-artifacts").mkdir(exist_ok=True)
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-artifacts" / "test-db.sqlite3")}
+    # One file per test run, so two runs on one machine never share a database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / "test-artifacts" / f"test-db-{os.getpid()}.sqlite3")
+    }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files from the source folders (browser tests run daphne without collectstatic).
 WHITENOISE_USE_FINDERS = True

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from django.db import connection
 
 CHROMIUM = "/usr/bin/chromium"
@@ -132,7 +133,8 @@ def assert_no_axe_violations(page, *, impact: tuple[str, ...] = ("serious", "cri
     results = Axe().run(page)
     violations = [v for v in results.response["violations"] if v["impact"] in impact]
     assert not violations, "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}" for v in violations
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in violations
     )
 
 

@@ -3,11 +3,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from modules.factories import GlossaryTermFactory, ModulePageFactory, make_reading, paragraph
-from tests.browser.conftest import ARTIFACTS, assert_no_axe_violations
-
 from home.services import ensure_site_home
-from modules.factories import CurriculumIndexPageFactory
+from modules.factories import (
+    CurriculumIndexPageFactory,
+    GlossaryTermFactory,
+    ModulePageFactory,
+    make_reading,
+    paragraph,
+)
+from tests.browser.conftest import ARTIFACTS, assert_no_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,6 +3,7 @@ from http import HTTPStatus
 
 import pytest
 from bs4 import BeautifulSoup
+
 from django.core.management import call_command
 
 from modules.models import CaseDigest, GlossaryTerm, LegalInstrument, ModulePage, ReadingPage, Theme
@@ -33,7 +34,11 @@ def demo(db):
 def test_load_demo_twice_loads_nothing_twice(demo):
     counts = [ReadingPage.objects.count(), GlossaryTerm.objects.count(), LegalInstrument.objects.count()]
     call_command("load_demo", verbosity=0)
-    assert [ReadingPage.objects.count(), GlossaryTerm.objects.count(), LegalInstrument.objects.count()] == counts
+    assert [
+        ReadingPage.objects.count(),
+        GlossaryTerm.objects.count(),
+        LegalInstrument.objects.count(),
+    ] == counts
 
 
 def test_demo_curriculum_has_foundations_and_four_thematic_modules(demo):
@@ -58,9 +63,7 @@ def test_every_demo_reading_is_substantial_and_hyperlinked(demo, client):
         response = client.get(reading.url)
         assert response.status_code == HTTPStatus.OK, reading.url
         body = BeautifulSoup(response.content, "html.parser").select_one(".reading-body")
-        words = sum(
-            len(re.findall(r"\w+", p.get_text())) for p in body.select(".passage--paragraph")
-        )
+        words = sum(len(re.findall(r"\w+", p.get_text())) for p in body.select(".passage--paragraph"))
         assert words >= 600, (reading.slug, words)
         links = body.select(".passage--paragraph a[href]")
         assert len(links) >= 2, reading.slug
