@@ -18,6 +18,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable
 
 DAYS_PER_WEEK = 7
+# Path segments under /cohorts/ that are pages of their own, so no cohort may take them as its slug.
+RESERVED_COHORT_SLUGS = frozenset({"join", "open"})
 
 
 def validate_time_zone(value: str) -> None:
@@ -62,7 +64,8 @@ class Course(ClusterableModel):
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     hours = models.PositiveSmallIntegerField(default=30, help_text=_("Study hours on the certificate."))
-    # Completion rule: every reading marked read, and at least `min_posts` posts in at least `min_post_weeks` weeks.
+    # Completion rule: every reading marked read, and at least `min_posts` posts
+    # in at least `min_post_weeks` different weeks.
     require_all_readings = models.BooleanField(default=True)
     min_posts = models.PositiveSmallIntegerField(default=6)
     min_post_weeks = models.PositiveSmallIntegerField(default=4)
@@ -129,6 +132,9 @@ class CohortQuerySet(models.QuerySet):
     def ended(self, now: datetime | None = None) -> "CohortQuerySet":
         return self.filter(ends_at__lte=now or timezone.now())
 
+    def open_for_applications(self, now: datetime | None = None) -> "CohortQuerySet":
+        return self.filter(accepts_applications=True, ends_at__gt=now or timezone.now())
+
 
 class Cohort(models.Model):
     """One run of a course: dates, time zone, language, capacity, owner, tutors and trainees.
@@ -180,6 +186,13 @@ class Cohort(models.Model):
         self.ends_at = self._local_midnight(self.start_date + timedelta(days=DAYS_PER_WEEK * self.weeks))
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        super().clean()
+        if self.slug in RESERVED_COHORT_SLUGS:
+            raise ValidationError({"slug": _("This address is reserved. Choose another slug.")})
+        if self.invitation_code:
+            self.invitation_code = self.invitation_code.strip().upper()
+
     def _local_midnight(self, day: date) -> datetime:
         return datetime.combine(day, time.min, tzinfo=ZoneInfo(self.time_zone))
 
@@ -202,6 +215,28 @@ class Cohort(models.Model):
 
     def is_week_open(self, number: int, now: datetime | None = None) -> bool:
         return self.week_unlocks_at(number) <= (now or timezone.now())
+
+    @property
+    def last_day(self) -> date:
+        """The last calendar day of the run, in the cohort's time zone (for certificates and lists)."""
+        return self.start_date + timedelta(days=DAYS_PER_WEEK * self.weeks - 1)
+
+    @property
+    def current_state(self) -> str:
+        return self.state()
+
+    @property
+    def current_state_label(self) -> str:
+        return self.State(self.state()).label
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def trainees(self) -> "EnrolmentQuerySet":
+        """Trainees who hold a place (active or completed)."""
+        return self.filter(role=Enrolment.Role.TRAINEE, status__in=Enrolment.PARTICIPATING)
+
+    def tutors(self) -> "EnrolmentQuerySet":
+        return self.filter(role=Enrolment.Role.TUTOR, status__in=Enrolment.PARTICIPATING)
 
 
 class Enrolment(models.Model):
@@ -244,6 +279,8 @@ class Enrolment(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     completion_override_reason = models.TextField(blank=True)
 
+    objects = EnrolmentQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "cohort"], name="one_enrolment_per_user_and_cohort"),
@@ -271,6 +308,9 @@ class ReadingProgress(models.Model):
             models.UniqueConstraint(fields=["enrolment", "reading"], name="one_progress_per_reading"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: reading {self.reading_id} (week {self.week})"
+
 
 class Invitation(models.Model):
     """A personal invitation to a cohort, sent by e-mail (bulk invitation or nomination)."""
@@ -289,6 +329,9 @@ class Invitation(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cohort", "email"], name="one_invitation_per_email")]
 
+    def __str__(self) -> str:
+        return f"{self.email} → {self.cohort}"
+
 
 class Certificate(models.Model):
     """Proof of completion, verifiable by its code on a public page."""
@@ -296,6 +339,9 @@ class Certificate(models.Model):
     enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="certificate")
     code = models.CharField(max_length=20, unique=True)
     issued_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.code
 
 
 class FeedbackResponse(models.Model):
@@ -319,6 +365,9 @@ class FeedbackResponse(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"Feedback of enrolment {self.enrolment_id}"
+
 
 class CourseAuditEntry(models.Model):
     """Who did what to an enrolment (acceptance, removal, completion override, nudges)."""
@@ -334,3 +383,6 @@ class CourseAuditEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.action} in cohort {self.cohort_id} at {self.created_at:%Y-%m-%d %H:%M}"

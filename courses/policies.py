@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
 
-from .models import Certificate, Cohort, Enrolment
+from .models import Certificate, Cohort, Enrolment, Institution
 
 ANYONE = AnonymousUser | User
 
@@ -23,6 +23,7 @@ class CohortAccess:
     enrolment: Enrolment | None
     is_staff: bool  # programme staff: superusers and holders of courses.manage_any_cohort
     is_institution_admin: bool
+    is_authenticated: bool = False
 
     @property
     def role(self) -> str | None:
@@ -54,9 +55,12 @@ def cohort_access(user: ANYONE, cohort: Cohort) -> CohortAccess:
     enrolment = Enrolment.objects.filter(user=user, cohort=cohort).first()
     is_staff = user.is_superuser or user.has_perm("courses.manage_any_cohort")
     is_institution_admin = bool(
-        cohort.institution_id and cohort.institution.admins.filter(pk=user.pk).exists()
+        cohort.institution_id
+        and Institution.admins.through.objects.filter(
+            institution_id=cohort.institution_id, user_id=user.pk
+        ).exists()
     )
-    return CohortAccess(cohort, enrolment, is_staff, is_institution_admin)
+    return CohortAccess(cohort, enrolment, is_staff, is_institution_admin, is_authenticated=True)
 
 
 def can_view_cohort(access: CohortAccess) -> bool:
@@ -77,6 +81,21 @@ def can_open_week(access: CohortAccess, week: int, now: datetime | None = None) 
 
 def can_mark_progress(access: CohortAccess) -> bool:
     return access.is_trainee and access.enrolment.status == Enrolment.Status.ACTIVE
+
+
+def can_apply(access: CohortAccess, now: datetime | None = None) -> bool:
+    """A signed-in person without a place may apply while the cohort takes applications."""
+    cohort = access.cohort
+    if not access.is_authenticated or not cohort.accepts_applications:
+        return False
+    if cohort.state(now) == Cohort.State.ENDED:
+        return False
+    return access.enrolment is None or access.enrolment.status == Enrolment.Status.APPLIED
+
+
+def can_complete(access: CohortAccess, now: datetime | None = None) -> bool:
+    """A trainee with an active place may complete the course (if the rule is met) from its last week."""
+    return can_mark_progress(access) and access.cohort.current_week(now) >= access.cohort.weeks
 
 
 def can_give_feedback(access: CohortAccess, now: datetime | None = None) -> bool:

@@ -46,6 +46,8 @@ def _email(
     address = user_or_address if isinstance(user_or_address, str) else user_or_address.email
     language = language or getattr(user_or_address, "preferred_language", "") or settings.LANGUAGE_CODE
 
+    context = {**context, "site_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")}
+
     def send() -> None:
         with translation.override(language):
             body = render_to_string(template, context)
@@ -137,8 +139,17 @@ def enrolment_apply(
         )
     except IntegrityError:  # a double submit raced us
         enrolment, created = Enrolment.objects.get(user=user, cohort=cohort), False
-    if not created and enrolment.status not in (Enrolment.Status.APPLIED, Enrolment.Status.DECLINED):
+    if created:
+        return enrolment
+    if enrolment.status == Enrolment.Status.DECLINED:
+        raise ServiceError("declined", _("Your application to this cohort was declined."))
+    if enrolment.status != Enrolment.Status.APPLIED:
         raise ServiceError("already_enrolled", _("You already have a place in this cohort."))
+    # A second application before the decision replaces the first statement.
+    enrolment.statement = statement.strip()[:4000]
+    enrolment.agency_type = agency_type or enrolment.agency_type
+    enrolment.country = country or enrolment.country
+    enrolment.save(update_fields=["statement", "agency_type", "country"])
     return enrolment
 
 
@@ -259,20 +270,46 @@ def reading_mark_done(*, user: User, cohort: Cohort, reading_id: int) -> Reading
 
 @transaction.atomic
 def enrolment_complete(*, actor: User | None, enrolment: Enrolment, reason: str = "") -> Enrolment:
-    """Mark completed: by the rule (actor None) or by a tutor's override, which needs a reason."""
-    if actor is not None:
-        if not policies.can_tutor(policies.cohort_access(actor, enrolment.cohort)):
-            raise PermissionDenied()
-        if not reason.strip():
-            raise ServiceError("reason_required", _("Give a reason for overriding the completion rule."))
-        enrolment.completion_override_reason = reason.strip()
-        _audit(actor, enrolment.cohort, "complete_override", enrolment, reason.strip())
-    elif not selectors.completion_status(enrolment).met:
+    """Mark a trainee completed and issue the certificate.
+
+    The rule decides (`actor` None: the trainee, or the system). A tutor may also
+    complete a trainee who has not met the rule — an override, which needs a reason
+    and is written to the audit log. Completing twice changes nothing.
+    """
+    cohort = enrolment.cohort
+    if actor is not None and not policies.can_tutor(policies.cohort_access(actor, cohort)):
+        raise PermissionDenied()
+    if enrolment.role != Enrolment.Role.TRAINEE:
+        raise ServiceError("not_trainee", _("Only trainees complete a course."))
+    if enrolment.status == Enrolment.Status.COMPLETED:
+        return enrolment
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise ServiceError("not_active", _("Only a trainee with an active place can complete the course."))
+    reason = reason.strip()
+    if selectors.completion_status(enrolment).met:
+        if actor is not None:
+            _audit(actor, cohort, "complete", enrolment, reason)
+    elif actor is None:
         raise ServiceError("rule_not_met", _("The completion rule is not met yet."))
+    elif not reason:
+        raise ServiceError("reason_required", _("Give a reason for overriding the completion rule."))
+    else:
+        enrolment.completion_override_reason = reason
+        _audit(actor, cohort, "complete_override", enrolment, reason)
     enrolment.status = Enrolment.Status.COMPLETED
     enrolment.completed_at = timezone.now()
     enrolment.save(update_fields=["status", "completed_at", "completion_override_reason"])
+    certificate_issue(enrolment=enrolment)
     return enrolment
+
+
+@transaction.atomic
+def enrolment_complete_self(*, user: User, cohort: Cohort) -> Enrolment:
+    """A trainee completes their own course once the rule is met (from the last week on)."""
+    access = policies.cohort_access(user, cohort)
+    if not policies.can_complete(access):
+        raise PermissionDenied(_("Only trainees of this cohort complete it, from its last week on."))
+    return enrolment_complete(actor=None, enrolment=access.enrolment)
 
 
 def _certificate_code() -> str:

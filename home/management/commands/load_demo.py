@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_ACCOUNTS, load_demo_accounts
+from courses.demo import COHORT_A_CODE, load_demo_cohorts
 from modules.demo import load_curriculum
 from modules.editorial import ensure_editorial_setup
 from modules.models import CurriculumIndexPage
@@ -20,3 +21,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo content already loaded; nothing created.")
         self.stdout.write(f"{len(DEMO_ACCOUNTS)} demo accounts ready.")
+        cohorts = load_demo_cohorts()
+        self.stdout.write(
+            f"{len(cohorts)} demo cohorts dated from today; cohort A's code is {COHORT_A_CODE}."
+        )
