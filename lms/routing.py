@@ -1,3 +1,5 @@
 """WebSocket routes. Each app contributes its own `websocket_urlpatterns`."""
 
-websocket_urlpatterns: list = []
+from forums.routing import websocket_urlpatterns as forums_routes
+
+websocket_urlpatterns = [*forums_routes]

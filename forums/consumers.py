@@ -1,0 +1,369 @@
+"""The WebSocket side of a space: thin. Authorise at connect and on every frame,
+validate the frame, call a service in a thread, send what it returns.
+The protocol is documented in docs/realtime.md."""
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.base import SessionBase
+from django.utils import timezone
+
+from lms.errors import ServiceError
+
+from . import events, policies, selectors, services
+from .models import Flag, Post, Presence, Space, Thread
+
+logger = logging.getLogger(__name__)
+
+MAX_FRAME_BYTES = 16 * 1024
+REPLAY_LIMIT = 500
+CLOSE_FORBIDDEN = 4403
+PRESENCE_WINDOW = timedelta(seconds=90)
+
+
+class FrameError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _int(frame: dict, name: str) -> int:
+    value = frame.get(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FrameError("missing_field", f"'{name}' must be an integer.")
+    return value
+
+
+def _str(frame: dict, name: str, *, required: bool = True) -> str:
+    """A string field. Required means present; whether blank is acceptable is the service's call."""
+    if required and name not in frame:
+        raise FrameError("missing_field", f"'{name}' is required.")
+    value = frame.get(name, "")
+    if not isinstance(value, str):
+        raise FrameError("missing_field", f"'{name}' must be a string.")
+    return value
+
+
+class SpaceConsumer(AsyncWebsocketConsumer):
+    access: policies.SpaceAccess | None = None
+
+    # ---- lifecycle -------------------------------------------------------------------------------
+    async def connect(self) -> None:
+        self.space_id = int(self.scope["url_route"]["kwargs"]["space_id"])
+        self.user = self.scope.get("user")
+        self.access = await self._authorise()
+        if self.access is None or not self.access.can_read:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.group = f"space-{self.space_id}"
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(events.user_group(self.user.pk), self.channel_name)
+        await self.accept()
+        online, last_id = await self._join()
+        await self._send(
+            {
+                "type": "hello",
+                "last_id": last_id,
+                "online": online,
+                "can_post": policies.can_post(self.access),
+                "can_moderate": self.access.can_moderate,
+                "max_frame_bytes": MAX_FRAME_BYTES,
+            }
+        )
+        await self.channel_layer.group_send(self.group, {"type": "presence.update", "online": online})
+
+    async def disconnect(self, code: int) -> None:
+        if getattr(self, "group", None) is None:
+            return
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.channel_layer.group_discard(events.user_group(self.user.pk), self.channel_name)
+        online = await self._leave()
+        await self.channel_layer.group_send(self.group, {"type": "presence.update", "online": online})
+
+    # ---- frames from the client ------------------------------------------------------------------
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        raw = text_data.encode() if text_data is not None else (bytes_data or b"")
+        ref = None
+        try:
+            # The size is checked before anything is parsed.
+            if len(raw) > MAX_FRAME_BYTES:
+                raise FrameError("too_large", f"Frames are limited to {MAX_FRAME_BYTES} bytes.")
+            try:
+                frame = json.loads(raw)
+            except ValueError as exc:
+                raise FrameError("invalid_json", "The frame is not valid JSON.") from exc
+            if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+                raise FrameError("invalid_frame", "A frame is a JSON object with a string 'type'.")
+            # Errors name the frame they answer: its `ref`, or the client id of a post.
+            ref = next((frame[k] for k in ("ref", "client_id") if isinstance(frame.get(k), str)), None)
+            handler = HANDLERS.get(frame["type"])  # a fixed table: no lookup by name on the consumer
+            if handler is None:
+                raise FrameError("unknown_type", f"Unknown frame type {frame['type'][:40]!r}.")
+            # Authorisation holds for the life of the socket: check it again for every frame.
+            self.access = await self._authorise()
+            if self.access is None or not self.access.can_read:
+                await self._revoke()
+                return
+            await handler(self, frame)
+        except FrameError as exc:
+            await self._send({"type": "error", "code": exc.code, "message": exc.message, "ref": ref})
+        except ServiceError as exc:
+            await self._send({"type": "error", "code": exc.code, "message": exc.message, "ref": ref})
+        except (Post.DoesNotExist, Thread.DoesNotExist, Flag.DoesNotExist, get_user_model().DoesNotExist):
+            await self._send(
+                {"type": "error", "code": "not_found", "message": "No such item here.", "ref": ref}
+            )
+
+    async def on_ping(self, frame: dict) -> None:
+        await database_sync_to_async(Presence.objects.filter(channel_name=self.channel_name).update)(
+            last_seen=timezone.now()
+        )
+        await self._send({"type": "pong"})
+
+    async def on_resume(self, frame: dict) -> None:
+        await self._replay(after=_int(frame, "last_id"), upto=None)
+
+    async def on_fetch(self, frame: dict) -> None:
+        start, end = _int(frame, "from"), _int(frame, "to")
+        if end < start or end - start >= REPLAY_LIMIT:
+            raise FrameError("bad_range", f"Ask for 1 to {REPLAY_LIMIT} events.")
+        await self._replay(after=start - 1, upto=end)
+
+    async def on_post(self, frame: dict) -> None:
+        thread_id, body = _int(frame, "thread"), _str(frame, "body")
+        client_id = _str(frame, "client_id", required=False)[:64]
+        post = await self._call(self._post, thread_id, body, client_id)
+        await self._send(
+            {"type": "ack", "ref": client_id or frame.get("ref"), "post": post.pk, "status": post.status}
+        )
+
+    def _post(self, thread_id: int, body: str, client_id: str) -> Post:
+        thread = Thread.objects.select_related("space").get(pk=thread_id, space_id=self.space_id)
+        return services.post_create(user=self.user, thread=thread, body=body, client_msg_id=client_id)
+
+    async def on_thread(self, frame: dict) -> None:
+        title, body = _str(frame, "title"), _str(frame, "body")
+        client_id = _str(frame, "client_id", required=False)[:64]
+        thread = await self._call(
+            lambda: services.thread_create(
+                user=self.user,
+                space=Space.objects.get(pk=self.space_id),
+                title=title,
+                body=body,
+                client_msg_id=client_id,
+            )
+        )
+        await self._send({"type": "ack", "ref": client_id or frame.get("ref"), "thread": thread.pk})
+
+    async def on_edit(self, frame: dict) -> None:
+        post_id, body = _int(frame, "post"), _str(frame, "body")
+        await self._call(lambda: services.post_edit(user=self.user, post=self._get_post(post_id), body=body))
+        await self._ok(frame)
+
+    async def on_delete(self, frame: dict) -> None:
+        post_id, reason = _int(frame, "post"), _str(frame, "reason", required=False)
+        await self._call(
+            lambda: services.post_delete(user=self.user, post=self._get_post(post_id), reason=reason)
+        )
+        await self._ok(frame)
+
+    async def on_react(self, frame: dict) -> None:
+        post_id, kind = _int(frame, "post"), _str(frame, "kind")
+        await self._call(
+            lambda: services.reaction_toggle(user=self.user, post=self._get_post(post_id), kind=kind)
+        )
+        await self._ok(frame)
+
+    async def on_flag(self, frame: dict) -> None:
+        post_id, reason = _int(frame, "post"), _str(frame, "reason")
+        await self._call(
+            lambda: services.post_flag(user=self.user, post=self._get_post(post_id), reason=reason)
+        )
+        await self._ok(frame)
+
+    async def on_hide(self, frame: dict) -> None:
+        post_id, reason = _int(frame, "post"), _str(frame, "reason")
+        await self._call(
+            lambda: services.post_hide(actor=self.user, post=self._get_post(post_id), reason=reason)
+        )
+        await self._ok(frame)
+
+    async def on_restore(self, frame: dict) -> None:
+        post_id, reason = _int(frame, "post"), _str(frame, "reason", required=False)
+        await self._call(
+            lambda: services.post_restore(actor=self.user, post=self._get_post(post_id), reason=reason)
+        )
+        await self._ok(frame)
+
+    async def on_approve(self, frame: dict) -> None:
+        post_id = _int(frame, "post")
+        await self._call(lambda: services.post_approve(actor=self.user, post=self._get_post(post_id)))
+        await self._ok(frame)
+
+    async def on_thread_state(self, frame: dict) -> None:
+        thread_id = _int(frame, "thread")
+        changes = {k: frame[k] for k in ("locked", "pinned") if isinstance(frame.get(k), bool)}
+        if not changes:
+            raise FrameError("missing_field", "Give 'locked' and/or 'pinned' as true or false.")
+        reason = _str(frame, "reason", required=False)
+        await self._call(
+            lambda: services.thread_set(
+                actor=self.user,
+                thread=Thread.objects.select_related("space").get(pk=thread_id, space_id=self.space_id),
+                reason=reason,
+                **changes,
+            )
+        )
+        await self._ok(frame)
+
+    async def on_mute(self, frame: dict) -> None:
+        user_id, minutes = _int(frame, "user"), _int(frame, "minutes")
+        reason = _str(frame, "reason", required=False)
+        await self._call(
+            lambda: services.participant_mute(
+                actor=self.user,
+                space=Space.objects.get(pk=self.space_id),
+                user=get_user_model().objects.get(pk=user_id),
+                minutes=minutes,
+                reason=reason,
+            )
+        )
+        await self._ok(frame)
+
+    async def on_configure(self, frame: dict) -> None:
+        seconds = frame.get("slow_mode_seconds")
+        premoderated = frame.get("premoderated")
+        if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int)):
+            raise FrameError("missing_field", "'slow_mode_seconds' must be an integer.")
+        if premoderated is not None and not isinstance(premoderated, bool):
+            raise FrameError("missing_field", "'premoderated' must be true or false.")
+        await self._call(
+            lambda: services.space_configure(
+                actor=self.user,
+                space=Space.objects.get(pk=self.space_id),
+                slow_mode_seconds=seconds,
+                premoderated=premoderated,
+            )
+        )
+        await self._ok(frame)
+
+    async def on_resolve_flag(self, frame: dict) -> None:
+        flag_id, resolution = _int(frame, "flag"), _str(frame, "resolution")
+        await self._call(
+            lambda: services.flag_resolve(
+                actor=self.user,
+                flag=Flag.objects.select_related("post__space").get(pk=flag_id, post__space_id=self.space_id),
+                resolution=resolution,
+            )
+        )
+        await self._ok(frame)
+
+    # ---- messages from the channel layer ---------------------------------------------------------
+    async def space_event(self, event: dict) -> None:
+        if self.access is None:
+            return
+        frame = events.view_for(event["message"], user_id=self.user.pk, can_moderate=self.access.can_moderate)
+        await self._send(frame)
+
+    async def presence_update(self, event: dict) -> None:
+        await self._send({"type": "presence", "online": event["online"]})
+
+    async def access_changed(self, event: dict) -> None:
+        self.access = await self._authorise()
+        if self.access is None or not self.access.can_read:
+            await self._revoke()
+
+    # ---- helpers ---------------------------------------------------------------------------------
+    def _get_post(self, post_id: int) -> Post:
+        return Post.objects.select_related("space__cohort", "author").get(pk=post_id, space_id=self.space_id)
+
+    async def _call(self, fn: Callable, *args):
+        return await database_sync_to_async(fn)(*args)
+
+    async def _ok(self, frame: dict) -> None:
+        await self._send({"type": "ok", "ref": frame.get("ref")})
+
+    async def _send(self, frame: dict) -> None:
+        await self.send(text_data=json.dumps(frame, separators=(",", ":")))
+
+    async def _revoke(self) -> None:
+        await self._send({"type": "revoked"})
+        await self.close(code=CLOSE_FORBIDDEN)
+
+    async def _replay(self, *, after: int, upto: int | None) -> None:
+        messages, last_id = await database_sync_to_async(self._load_replay)(after, upto)
+        for message in messages:
+            await self._send(
+                events.view_for(message, user_id=self.user.pk, can_moderate=self.access.can_moderate)
+            )
+        await self._send(
+            {"type": "replay_done", "last_id": last_id, "complete": len(messages) < REPLAY_LIMIT}
+        )
+
+    def _load_replay(self, after: int, upto: int | None) -> tuple[list[dict], int]:
+        space = Space.objects.get(pk=self.space_id)
+        return events.replay(space, after, upto, limit=REPLAY_LIMIT), space.last_event_id
+
+    @database_sync_to_async
+    def _authorise(self) -> policies.SpaceAccess | None:
+        """Fresh from the database: user still active, session still logged in, role still held."""
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            return None
+        fresh = get_user_model().objects.filter(pk=user.pk, is_active=True).first()
+        session: SessionBase | None = self.scope.get("session")
+        if fresh is None or session is None or not session.session_key:
+            return None
+        stored = session.__class__(session.session_key)
+        if str(stored.get("_auth_user_id")) != str(user.pk):
+            return None  # logged out (in this tab or another)
+        space = (
+            Space.objects.select_related("cohort__course", "cohort__institution")
+            .filter(pk=self.space_id)
+            .first()
+        )
+        if space is None:
+            return None
+        self.user = fresh
+        return policies.space_access(fresh, space)
+
+    @database_sync_to_async
+    def _join(self) -> tuple[list[dict], int]:
+        Presence.objects.update_or_create(
+            channel_name=self.channel_name,
+            defaults={"space_id": self.space_id, "user": self.user, "last_seen": timezone.now()},
+        )
+        last_id = Space.objects.values_list("last_event_id", flat=True).get(pk=self.space_id)
+        return selectors.online(self.space_id, PRESENCE_WINDOW), last_id
+
+    @database_sync_to_async
+    def _leave(self) -> list[dict]:
+        Presence.objects.filter(channel_name=self.channel_name).delete()
+        return selectors.online(self.space_id, PRESENCE_WINDOW)
+
+
+Handler = Callable[[SpaceConsumer, dict], Awaitable[None]]
+HANDLERS: dict[str, Handler] = {
+    "ping": SpaceConsumer.on_ping,
+    "resume": SpaceConsumer.on_resume,
+    "fetch": SpaceConsumer.on_fetch,
+    "post": SpaceConsumer.on_post,
+    "thread": SpaceConsumer.on_thread,
+    "edit": SpaceConsumer.on_edit,
+    "delete": SpaceConsumer.on_delete,
+    "react": SpaceConsumer.on_react,
+    "flag": SpaceConsumer.on_flag,
+    "hide": SpaceConsumer.on_hide,
+    "restore": SpaceConsumer.on_restore,
+    "approve": SpaceConsumer.on_approve,
+    "thread_state": SpaceConsumer.on_thread_state,
+    "mute": SpaceConsumer.on_mute,
+    "configure": SpaceConsumer.on_configure,
+    "resolve_flag": SpaceConsumer.on_resolve_flag,
+}

@@ -1,0 +1,85 @@
+"""Who may read, post and moderate in a space. The one place `forums` decides it.
+
+Cohort spaces follow the cohort (courses.policies): members read; active trainees
+and tutors post while the cohort runs; tutors of that cohort — and site moderators —
+moderate. After the cohort ends the room is a read-only archive.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from courses import policies as course_policies
+from courses.models import Cohort, Enrolment
+
+from .models import Mute, Space
+
+
+@dataclass(frozen=True)
+class SpaceAccess:
+    space: Space
+    user_id: int | None
+    can_read: bool
+    can_post: bool
+    can_moderate: bool
+    muted_until: datetime | None = None
+
+    @property
+    def is_muted(self) -> bool:
+        return self.muted_until is not None and self.muted_until > timezone.now()
+
+
+NO_ACCESS_FIELDS = {"can_read": False, "can_post": False, "can_moderate": False}
+
+
+def space_access(user, space: Space) -> SpaceAccess:
+    if not user.is_authenticated or not user.is_active:
+        return SpaceAccess(space, None, **NO_ACCESS_FIELDS)
+    site_moderator = user.is_superuser or user.has_perm("forums.moderate_any_space")
+    if space.kind == Space.Kind.COHORT:
+        access = course_policies.cohort_access(user, space.cohort)
+        running = space.cohort.state() != Cohort.State.ENDED
+        can_read = access.is_member or site_moderator
+        can_moderate = (access.is_tutor or site_moderator) and can_read
+        can_post = running and (
+            can_moderate
+            or (access.participating and access.role in (Enrolment.Role.TRAINEE, Enrolment.Role.TUTOR))
+        )
+    else:  # alumni spaces: decided by the alumni work (issue 6); until then, staff only
+        can_read = can_post = can_moderate = site_moderator
+    mute = (
+        Mute.objects.filter(space=space, user=user, until__gt=timezone.now())
+        .values_list("until", flat=True)
+        .first()
+    )
+    return SpaceAccess(space, user.pk, can_read, can_post, can_moderate, mute)
+
+
+def can_read(access: SpaceAccess) -> bool:
+    return access.can_read
+
+
+def can_post(access: SpaceAccess) -> bool:
+    return access.can_post and not access.is_muted
+
+
+def can_moderate(access: SpaceAccess) -> bool:
+    return access.can_moderate
+
+
+def can_edit_post(access: SpaceAccess, author_id: int | None) -> bool:
+    return access.can_post and author_id == access.user_id and not access.is_muted
+
+
+def can_delete_post(access: SpaceAccess, author_id: int | None) -> bool:
+    return access.can_moderate or (access.can_post and author_id == access.user_id)
+
+
+def can_see_post(access: SpaceAccess, status: str, author_id: int | None) -> bool:
+    """Held posts: moderators and their author. Hidden and deleted: a placeholder for others."""
+    from .models import Post
+
+    if status == Post.Status.HELD:
+        return access.can_moderate or author_id == access.user_id
+    return access.can_read
