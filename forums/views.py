@@ -20,7 +20,7 @@ from lms.errors import ServiceError
 
 from . import policies, selectors, services
 from .forms import ConfigureForm, MuteForm, PostForm, ReactionForm, ReasonForm, ResolveFlagForm, ThreadForm
-from .models import Flag, Post, Space, Thread
+from .models import Flag, Post, Reaction, Space, Thread
 
 
 def _space_for(request: HttpRequest, cohort_slug: str) -> tuple[Space, policies.SpaceAccess]:
@@ -58,6 +58,7 @@ def _render_room(request, space, access, thread, *, post_form=None, thread_form=
             "posts": selectors.thread_posts(thread, access),
             "post_form": post_form or PostForm(initial={"client_id": uuid.uuid4().hex}),
             "thread_form": thread_form or ThreadForm(initial={"client_id": uuid.uuid4().hex}),
+            "empty_reactions": [(kind, label, 0) for kind, label in Reaction.Kind.choices],
         },
         status=status,
     )

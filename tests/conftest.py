@@ -28,3 +28,10 @@ def module(curriculum):
     page = ModulePageFactory(parent=curriculum, title="Foundations", slug="foundations")
     page.save_revision().publish()
     return page
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop running in this
+    thread from its first use, and async tests (consumers) cannot run after that."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -23,6 +23,7 @@
   var composer = document.getElementById("composer");
   var composerError = document.getElementById("composer-error");
   var toolsTemplate = document.getElementById("post-tools-template");
+  var reactionsTemplate = document.getElementById("post-reactions-template");
   var labels = {
     live: stateEl ? stateEl.dataset.live || "Live" : "Live",
   };
@@ -197,11 +198,11 @@
     var body = document.createElement("div");
     body.className = "post__body";
     li.append(header, status, body);
-    var reactionsTemplate = document.querySelector(".reactions");
     if (reactionsTemplate) {
-      var reactions = reactionsTemplate.cloneNode(true);
-      reactions.action = reactions.action.replace(/\/posts\/\d+\//, "/posts/" + data.post + "/");
-      reactions.dataset.post = data.post;
+      var reactions = reactionsTemplate.content.cloneNode(true);
+      reactions.querySelectorAll("form").forEach(function (form) {
+        form.action = form.action.replace(/\/posts\/0\//, "/posts/" + data.post + "/");
+      });
       li.appendChild(reactions);
     }
     if (toolsTemplate) {
@@ -326,6 +327,13 @@
     if (details) details.open = false;
     if (action === "thread_state") setTimeout(function () { location.reload(); }, 300);
   });
+
+  // The browser knows before the socket does: drop at once when offline, come back when online.
+  window.addEventListener("offline", function () {
+    if (socket) { socket.onclose = null; socket.close(); clearInterval(heartbeat); }
+    setState("reconnecting", t("offline", "Offline — new posts will appear when you reconnect."));
+  });
+  window.addEventListener("online", function () { attempts = 0; connect(); });
 
   connect();
 })();
