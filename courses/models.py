@@ -1,7 +1,7 @@
 """Courses (syllabi), cohorts (runs of a course), enrolments and what trainees do in them."""
 
 import secrets
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
@@ -194,7 +194,8 @@ class Cohort(models.Model):
             self.invitation_code = self.invitation_code.strip().upper()
 
     def _local_midnight(self, day: date) -> datetime:
-        return datetime.combine(day, time.min, tzinfo=ZoneInfo(self.time_zone))
+        # In UTC: two local datetimes in one zone subtract as wall-clock time, which is wrong across DST.
+        return datetime.combine(day, time.min, tzinfo=ZoneInfo(self.time_zone)).astimezone(UTC)
 
     def week_unlocks_at(self, number: int) -> datetime:
         """Week N opens at midnight, cohort time, on start + 7·(N−1) days (DST-safe)."""
