@@ -13,6 +13,14 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [f"Legis test tier: {tier} (database: {engine}, channel layer: {layer})"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters live in the cache (Redis on the service tier): start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def home(db):
     return ensure_site_home()
