@@ -53,6 +53,8 @@ def cohort_access(user: ANYONE, cohort: Cohort) -> CohortAccess:
     if not user.is_authenticated or not user.is_active:
         return CohortAccess(cohort, None, False, False)
     enrolment = Enrolment.objects.filter(user=user, cohort=cohort).first()
+    if enrolment is not None:
+        enrolment.cohort = cohort  # already loaded (often with its course): no second query
     is_staff = user.is_superuser or user.has_perm("courses.manage_any_cohort")
     is_institution_admin = bool(
         cohort.institution_id
