@@ -11,7 +11,15 @@ MAX_CSV_BYTES = 512 * 1024
 country_validator = RegexValidator(r"^[A-Za-z]{2}$", _("Use the two-letter country code, like KE or FR."))
 
 
-class EnrolmentFactsForm(forms.Form):
+class NoColonMixin:
+    """Labels without Django's trailing colon: they read better above the fields and in RTL."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class EnrolmentFactsForm(NoColonMixin, forms.Form):
     """Country and agency type, captured at enrolment for the results reports."""
 
     country = forms.CharField(
@@ -52,7 +60,7 @@ class ApplyForm(EnrolmentFactsForm):
     field_order = ["statement", "country", "agency_type"]
 
 
-class BulkInvitationForm(forms.Form):
+class BulkInvitationForm(NoColonMixin, forms.Form):
     rows = forms.CharField(
         label=_("E-mail addresses"),
         required=False,
@@ -85,7 +93,7 @@ class BulkInvitationForm(forms.Form):
         return data
 
 
-class CompletionForm(forms.Form):
+class CompletionForm(NoColonMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
@@ -95,11 +103,11 @@ class CompletionForm(forms.Form):
     )
 
 
-class NudgeForm(forms.Form):
+class NudgeForm(NoColonMixin, forms.Form):
     message = forms.CharField(label=_("Personal message"), required=False, max_length=2000)
 
 
-class FeedbackForm(forms.ModelForm):
+class FeedbackForm(NoColonMixin, forms.ModelForm):
     class Meta:
         model = FeedbackResponse
         fields = [
@@ -144,7 +152,7 @@ class FeedbackForm(forms.ModelForm):
         return [self[name] for name in self.IMPACT_FIELDS]
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(NoColonMixin, forms.Form):
     code = forms.CharField(
         label=_("Verification code"),
         max_length=20,

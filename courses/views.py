@@ -20,7 +20,7 @@ from lms import ratelimit
 from lms.errors import PermissionDenied, ServiceError
 from modules.models import ReadingPage
 
-from . import policies, selectors, services
+from . import extensions, policies, selectors, services
 from .certificates import render_certificate_pdf
 from .forms import (
     ApplyForm,
@@ -246,6 +246,9 @@ def reading(request: HttpRequest, access: policies.CohortAccess, reading_id: int
         access.is_trainee
         and ReadingProgress.objects.filter(enrolment=access.enrolment, reading=page).exists()
     )
+    # Other apps (forums: passage comments) add their layer here; courses does not import them.
+    layer = extensions.reading_layer(request, access, page)
+    passages = [(block, layer.for_block(block) if layer else None) for block in page.body]
     return render(
         request,
         "courses/reading.html",
@@ -253,6 +256,8 @@ def reading(request: HttpRequest, access: policies.CohortAccess, reading_id: int
             "cohort": cohort,
             "access": access,
             "page": page,
+            "passages": passages,
+            "layer": layer,
             "week": week_view,
             "done": done,
             "can_mark": policies.can_mark_progress(access),
