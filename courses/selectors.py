@@ -64,8 +64,18 @@ def syllabus(cohort: Cohort, now: datetime | None = None) -> list[WeekView]:
 
 
 def week_of_reading(cohort: Cohort, reading_id: int) -> int | None:
-    for number, week in enumerate(course_weeks(cohort), start=1):
+    """The week whose syllabus holds this reading or any translation of it."""
+    weeks = course_weeks(cohort)
+    for number, week in enumerate(weeks, start=1):
         if reading_id in week.reading_ids:
+            return number
+    translations = set(
+        ReadingPage.objects.filter(
+            translation_key__in=ReadingPage.objects.filter(pk=reading_id).values("translation_key")
+        ).values_list("pk", flat=True)
+    )
+    for number, week in enumerate(weeks, start=1):
+        if translations.intersection(week.reading_ids):
             return number
     return None
 

@@ -15,6 +15,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.utils import timezone
 
 from lms.errors import ServiceError
+from modules.models import ReadingPage
 
 from . import events, policies, selectors, services
 from .models import Flag, Post, Presence, Space, Thread
@@ -115,7 +116,13 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             await self._send({"type": "error", "code": exc.code, "message": exc.message, "ref": ref})
         except ServiceError as exc:
             await self._send({"type": "error", "code": exc.code, "message": exc.message, "ref": ref})
-        except (Post.DoesNotExist, Thread.DoesNotExist, Flag.DoesNotExist, get_user_model().DoesNotExist):
+        except (
+            Post.DoesNotExist,
+            Thread.DoesNotExist,
+            Flag.DoesNotExist,
+            ReadingPage.DoesNotExist,
+            get_user_model().DoesNotExist,
+        ):
             await self._send(
                 {"type": "error", "code": "not_found", "message": "No such item here.", "ref": ref}
             )
@@ -146,6 +153,39 @@ class SpaceConsumer(AsyncWebsocketConsumer):
     def _post(self, thread_id: int, body: str, client_id: str) -> Post:
         thread = Thread.objects.select_related("space").get(pk=thread_id, space_id=self.space_id)
         return services.post_create(user=self.user, thread=thread, body=body, client_msg_id=client_id)
+
+    async def on_passage_post(self, frame: dict) -> None:
+        reading_id, block, body = _int(frame, "reading"), _str(frame, "block"), _str(frame, "body")
+        client_id = _str(frame, "client_id", required=False)[:64]
+        language = _str(frame, "language", required=False)[:10]
+
+        def create() -> Post:
+            space = Space.objects.select_related("cohort__course").get(pk=self.space_id)
+            reading = ReadingPage.objects.live().get(pk=reading_id)
+            return services.passage_post_create(
+                user=self.user,
+                space=space,
+                reading=reading,
+                block_id=block[:64],
+                body=body,
+                client_msg_id=client_id,
+                language=language,
+            )
+
+        post = await self._call(create)
+        await self._send(
+            {"type": "ack", "ref": client_id or frame.get("ref"), "post": post.pk, "status": post.status}
+        )
+
+    async def on_notable(self, frame: dict) -> None:
+        post_id = _int(frame, "post")
+
+        def toggle() -> Post:
+            post = self._get_post(post_id)
+            return services.post_mark_notable(actor=self.user, post=post, notable=not post.notable)
+
+        await self._call(toggle)
+        await self._ok(frame)
 
     async def on_thread(self, frame: dict) -> None:
         title, body = _str(frame, "title"), _str(frame, "body")
@@ -355,6 +395,8 @@ HANDLERS: dict[str, Handler] = {
     "fetch": SpaceConsumer.on_fetch,
     "post": SpaceConsumer.on_post,
     "thread": SpaceConsumer.on_thread,
+    "passage_post": SpaceConsumer.on_passage_post,
+    "notable": SpaceConsumer.on_notable,
     "edit": SpaceConsumer.on_edit,
     "delete": SpaceConsumer.on_delete,
     "react": SpaceConsumer.on_react,

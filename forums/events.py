@@ -71,6 +71,7 @@ def thread_payload(thread: Thread) -> dict:
         "pinned": thread.pinned,
         "anchor_block": thread.anchor_block,
         "anchor_page": thread.anchor_page_id,
+        "anchor_key": str(thread.anchor_key) if thread.anchor_key else "",
     }
 
 

@@ -23,6 +23,9 @@ class Space(models.Model):
     title = models.CharField(max_length=200)
     premoderated = models.BooleanField(default=False, help_text=_("New posts wait for a tutor's approval."))
     slow_mode_seconds = models.PositiveIntegerField(default=0)
+    show_past_notable = models.BooleanField(
+        default=False, help_text=_("Show notable passage comments from earlier cohorts of the same course.")
+    )
     last_event_id = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -62,6 +65,8 @@ class Thread(models.Model):
         "modules.ReadingPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     anchor_block = models.CharField(max_length=64, blank=True)
+    # The reading's translation key: one thread per passage across all languages of the reading.
+    anchor_key = models.UUIDField(null=True, blank=True)
     anchor_text = models.TextField(blank=True, help_text=_("The passage's text when last seen."))
     locked = models.BooleanField(default=False)
     pinned = models.BooleanField(default=False)
@@ -75,7 +80,7 @@ class Thread(models.Model):
                 fields=["space", "prompt_key"], condition=~Q(prompt_key=""), name="one_thread_per_prompt"
             ),
             models.UniqueConstraint(
-                fields=["space", "anchor_page", "anchor_block"],
+                fields=["space", "anchor_key", "anchor_block"],
                 condition=~Q(anchor_block=""),
                 name="one_thread_per_passage",
             ),
@@ -102,6 +107,11 @@ class Post(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE)
     moderation_reason = models.TextField(blank=True)
     client_msg_id = models.CharField(max_length=64, blank=True)
+    language = models.CharField(max_length=10, blank=True, help_text=_("The language the author wrote in."))
+    notable = models.BooleanField(default=False, help_text=_("Marked notable by a tutor."))
+    share_notable = models.BooleanField(
+        default=True, help_text=_("The author lets a notable comment be shown to later cohorts and alumni.")
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -121,6 +131,26 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"Post {self.pk} in {self.thread_id}"
+
+
+class SeedQuestion(models.Model):
+    """A tutor's question pinned to a passage for every cohort of a course."""
+
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="seed_questions")
+    anchor_key = models.UUIDField()
+    anchor_block = models.CharField(max_length=64)
+    body_html = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["course", "anchor_key"])]
+
+    def __str__(self) -> str:
+        return f"Seed question on {self.anchor_block}"
 
 
 class Reaction(models.Model):

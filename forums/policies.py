@@ -11,7 +11,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from courses import policies as course_policies
-from courses.models import Cohort, Enrolment
+from courses.models import Cohort, Course, Enrolment
 
 from .models import Mute, Space
 
@@ -83,3 +83,14 @@ def can_see_post(access: SpaceAccess, status: str, author_id: int | None) -> boo
     if status == Post.Status.HELD:
         return access.can_moderate or author_id == access.user_id
     return access.can_read
+
+
+def can_seed(user, course: Course) -> bool:
+    """Seed questions on passages: the course's tutors (of any of its cohorts) and programme staff."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user.has_perm("courses.manage_any_cohort"):
+        return True
+    return Enrolment.objects.filter(
+        user=user, cohort__course=course, role=Enrolment.Role.TUTOR, status__in=Enrolment.PARTICIPATING
+    ).exists()

@@ -104,3 +104,125 @@ def daily_post_counts(cohort, user_ids: list[int] | None = None) -> dict:
         .annotate(n=Count("id"))
     )
     return {(row["author_id"], row["day"]): row["n"] for row in rows}
+
+
+@dataclass
+class PassageView:
+    block_id: str
+    thread: Thread | None = None
+    posts: list[PostView] | None = None
+    seeds: list = None  # SeedQuestion
+    past_notable: list[Post] | None = None
+
+    @property
+    def count(self) -> int:
+        return sum(1 for view in self.posts or [] if view.post.status == Post.Status.VISIBLE)
+
+
+@dataclass
+class PassageLayer:
+    """A cohort's layer of comments on one reading, ready for its template and script."""
+
+    space: Space
+    access: policies.SpaceAccess
+    passages: dict[str, PassageView]
+    removed: list[PassageView]
+    can_seed: bool = False
+    client_id_prefix: str = ""
+    passage_template: str = "forums/passage.html"
+    removed_template: str = "forums/passages_removed.html"
+    scripts: tuple[str, ...] = ("js/space-socket.js", "js/posts.js", "js/reading-discussion.js")
+
+    @property
+    def can_post(self) -> bool:
+        return policies.can_post(self.access)
+
+    def for_block(self, block) -> PassageView | None:
+        """The discussion for a passage (a top-level block); headings carry none."""
+        if block.block_type == "heading":
+            return None
+        return self.passages.get(block.id) or PassageView(
+            block_id=block.id, posts=[], seeds=[], past_notable=[]
+        )
+
+
+def passage_layer(
+    space: Space, access: policies.SpaceAccess, reading, *, can_seed: bool = False
+) -> PassageLayer:
+    """Threads, posts, seed questions and past cohorts' notable comments for one reading.
+
+    Five queries whatever the number of passages, comments or members.
+    """
+    from .models import SeedQuestion
+
+    key = reading.translation_key
+    threads_by_id = {t.pk: t for t in Thread.objects.filter(space=space, anchor_key=key)}
+    # Joins rather than id lists, so the count of queries is the same with no comments at all.
+    posts = list(
+        Post.objects.filter(thread__space=space, thread__anchor_key=key)
+        .filter(visible_posts_filter(access))
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for row in (
+        Reaction.objects.filter(post__thread__space=space, post__thread__anchor_key=key)
+        .values("post_id", "kind")
+        .annotate(n=Count("id"))
+    ):
+        counts.setdefault(row["post_id"], {})[row["kind"]] = row["n"]
+    passages: dict[str, PassageView] = {}
+    for thread in threads_by_id.values():
+        passages[thread.anchor_block] = PassageView(
+            block_id=thread.anchor_block, thread=thread, posts=[], seeds=[], past_notable=[]
+        )
+    for post in posts:
+        shows = post.status == Post.Status.VISIBLE or (
+            access.can_moderate and post.status != Post.Status.DELETED
+        )
+        shows = shows or (post.status == Post.Status.HELD and post.author_id == access.user_id)
+        thread = threads_by_id[post.thread_id]
+        passages[thread.anchor_block].posts.append(
+            PostView(
+                post=post,
+                reactions=counts.get(post.pk, {}),
+                html=post.body_html if shows else "",
+                shows_body=shows,
+            )
+        )
+    cohort = space.cohort
+    if cohort is not None:
+        for seed in SeedQuestion.objects.filter(course_id=cohort.course_id, anchor_key=key).select_related(
+            "author"
+        ):
+            passages.setdefault(
+                seed.anchor_block, PassageView(seed.anchor_block, None, [], [], [])
+            ).seeds.append(seed)
+        if space.show_past_notable:
+            past = (
+                Post.objects.filter(
+                    notable=True,
+                    share_notable=True,
+                    status=Post.Status.VISIBLE,
+                    thread__anchor_key=key,
+                    space__cohort__course_id=cohort.course_id,
+                    space__cohort__ends_at__lte=timezone.now(),
+                )
+                .exclude(space=space)
+                .select_related("author", "thread")
+            )
+            for post in past:
+                block = post.thread.anchor_block
+                passages.setdefault(block, PassageView(block, None, [], [], [])).past_notable.append(post)
+    current = set(reading.passage_ids)
+    removed = [view for block, view in passages.items() if block not in current and view.thread is not None]
+    import uuid
+
+    return PassageLayer(
+        space=space,
+        access=access,
+        passages=passages,
+        removed=removed,
+        can_seed=can_seed,
+        client_id_prefix=uuid.uuid4().hex[:12],
+    )

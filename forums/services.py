@@ -8,13 +8,15 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Cohort
-from courses.selectors import course_weeks
+from courses import policies as course_policies
+from courses.models import Cohort, Course
+from courses.selectors import course_weeks, week_of_reading
 from lms import ratelimit
 from lms.errors import PermissionDenied, ServiceError
+from modules.models import ReadingPage
 
 from . import events, policies
-from .models import Event, Flag, ModerationLog, Mute, Post, Reaction, Space, Thread
+from .models import Event, Flag, ModerationLog, Mute, Post, Reaction, SeedQuestion, Space, Thread
 from .sanitize import MAX_SOURCE_LENGTH, render_post
 
 POSTS_PER_MINUTE = 12
@@ -118,7 +120,7 @@ def _existing(user, client_msg_id: str) -> Post | None:
     return Post.objects.filter(author=user, client_msg_id=client_msg_id).select_related("author").first()
 
 
-def post_create(*, user, thread: Thread, body: str, client_msg_id: str = "") -> Post:
+def post_create(*, user, thread: Thread, body: str, client_msg_id: str = "", language: str = "") -> Post:
     """Post to a thread. A retry with the same client message id returns the first post."""
     client_msg_id = (client_msg_id or "")[:64]
     if existing := _existing(user, client_msg_id):
@@ -137,6 +139,7 @@ def post_create(*, user, thread: Thread, body: str, client_msg_id: str = "") -> 
                 body_html=html,
                 status=status,
                 client_msg_id=client_msg_id,
+                language=(language or "")[:10],
             )
             Thread.objects.filter(pk=thread.pk).update(last_post_at=post.created_at)
             _record(space, "post.created", post=post)
@@ -391,3 +394,102 @@ def cohort_space_ensure(cohort: Cohort) -> Space:
                 defaults={"kind": Thread.Kind.PROMPT, "week": number, "title": text[:200]},
             )
     return space
+
+
+def passage_text(reading: ReadingPage, block_id: str) -> str | None:
+    """The passage's plain text, or None when the reading has no such passage."""
+    for block in reading.body:
+        if block.id == block_id:
+            return " ".join(block.block.get_searchable_content(block.value))[:2000]
+    return None
+
+
+def _check_reading_open(user, cohort: Cohort, reading: ReadingPage) -> None:
+    week = week_of_reading(cohort, reading.pk)
+    if week is None:
+        raise ServiceError("not_in_syllabus", _("That reading is not part of this course."))
+    if not course_policies.can_open_week(course_policies.cohort_access(user, cohort), week):
+        raise ServiceError("locked", _("That week has not started yet."))
+
+
+def passage_post_create(
+    *,
+    user,
+    space: Space,
+    reading: ReadingPage,
+    block_id: str,
+    body: str,
+    client_msg_id: str = "",
+    language: str = "",
+) -> Post:
+    """Comment on a passage: its thread (one per passage, shared by every translation) is
+    made on the first comment."""
+    if existing := _existing(user, (client_msg_id or "")[:64]):
+        return existing
+    if space.cohort_id is None:
+        raise PermissionDenied()
+    _check_can_post(user, space, None)
+    _check_reading_open(user, space.cohort, reading)
+    text = passage_text(reading, block_id)
+    if text is None:
+        raise ServiceError("no_passage", _("That passage is no longer in the reading."))
+    _check_body(body)
+    with transaction.atomic():
+        thread, created = Thread.objects.get_or_create(
+            space=space,
+            anchor_key=reading.translation_key,
+            anchor_block=block_id,
+            defaults={
+                "kind": Thread.Kind.PASSAGE,
+                "title": reading.title[:200],
+                "anchor_page": reading,
+                "anchor_text": text,
+                "author": user,
+            },
+        )
+        if created:
+            _record(space, "thread.created", thread=thread)
+        elif thread.anchor_text != text:
+            # Keep the passage's latest wording, for when it is later removed from the reading.
+            Thread.objects.filter(pk=thread.pk).update(anchor_text=text)
+        thread.space = space
+        return post_create(
+            user=user, thread=thread, body=body, client_msg_id=client_msg_id, language=language
+        )
+
+
+@transaction.atomic
+def post_mark_notable(*, actor, post: Post, notable: bool) -> Post:
+    _require_moderator(actor, post.space)
+    post.notable = notable
+    post.save(update_fields=["notable"])
+    _log(post.space, actor, "notable" if notable else "not_notable", "post", post.pk)
+    _record(post.space, "post.edited", post=post, reactions=events.reaction_counts([post.pk]).get(post.pk))
+    return post
+
+
+@transaction.atomic
+def post_share_notable(*, user, post: Post, share: bool) -> Post:
+    if post.author_id != user.pk:
+        raise PermissionDenied(_("Only the author decides whether later cohorts see this comment."))
+    post.share_notable = share
+    post.save(update_fields=["share_notable"])
+    return post
+
+
+@transaction.atomic
+def seed_question_create(
+    *, actor, course: Course, reading: ReadingPage, block_id: str, body: str
+) -> SeedQuestion:
+    """A tutor pins a question to a passage for every cohort of the course, before or during a run."""
+    if not policies.can_seed(actor, course):
+        raise PermissionDenied(_("Only the course's tutors may pin seed questions."))
+    if passage_text(reading, block_id) is None:
+        raise ServiceError("no_passage", _("That passage is no longer in the reading."))
+    return SeedQuestion.objects.create(
+        course=course,
+        anchor_key=reading.translation_key,
+        anchor_block=block_id,
+        body_html=_check_body(body),
+        author=actor,
+    )

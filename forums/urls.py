@@ -22,4 +22,14 @@ urlpatterns = [
         name="post_action",
     ),
     path("cohorts/<slug:cohort_slug>/room/moderation/", views.moderation, name="moderation"),
+    path(
+        "cohorts/<slug:cohort_slug>/readings/<int:reading_id>/passages/<str:block_id>/comment/",
+        views.passage_post,
+        name="passage_post",
+    ),
+    path(
+        "cohorts/<slug:cohort_slug>/readings/<int:reading_id>/passages/<str:block_id>/seed/",
+        views.seed_question,
+        name="seed_question",
+    ),
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from courses.models import Cohort
 from lms.errors import ServiceError
+from modules.models import ReadingPage
 
 from . import policies, selectors, services
 from .forms import ConfigureForm, MuteForm, PostForm, ReactionForm, ReasonForm, ResolveFlagForm, ThreadForm
@@ -124,7 +125,7 @@ def thread_create(request: HttpRequest, cohort_slug: str) -> HttpResponse:
     return _render_room(request, space, access, general, thread_form=form, status=HTTPStatus.BAD_REQUEST)
 
 
-POST_ACTIONS = {"hide", "restore", "approve", "delete", "flag", "react"}
+POST_ACTIONS = {"hide", "restore", "approve", "delete", "flag", "react", "notable"}
 
 
 @login_required
@@ -151,6 +152,8 @@ def post_action(request: HttpRequest, cohort_slug: str, post_id: int, action: st
         elif action == "flag":
             services.post_flag(user=request.user, post=post, reason=text)
             messages.success(request, _("Thank you: the moderators will look at this post."))
+        elif action == "notable":
+            services.post_mark_notable(actor=request.user, post=post, notable=not post.notable)
         elif action == "react":
             form = ReactionForm(request.POST)
             if not form.is_valid():
@@ -160,7 +163,72 @@ def post_action(request: HttpRequest, cohort_slug: str, post_id: int, action: st
         if exc.code == "forbidden":
             raise DjangoPermissionDenied(exc.message) from exc
         messages.error(request, exc.message)
+    if post.thread.kind == Thread.Kind.PASSAGE and post.thread.anchor_page_id:
+        return redirect(_reading_url(space, post.thread.anchor_page_id, f"c-{post.pk}"))
     return redirect(f"{_room_url(space, post.thread)}#post-{post.pk}")
+
+
+def _reading_url(space: Space, reading_id: int, fragment: str = "") -> str:
+    url = reverse("courses:reading", args=[space.cohort.slug, reading_id])
+    return f"{url}#{fragment}" if fragment else url
+
+
+@login_required
+@require_POST
+def passage_post(request: HttpRequest, cohort_slug: str, reading_id: int, block_id: str) -> HttpResponse:
+    """Comment on a passage with a plain form (the script sends the same over the socket)."""
+    space, _access = _space_for(request, cohort_slug)
+    reading = get_object_or_404(ReadingPage.objects.live(), pk=reading_id)
+    form = PostForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write something before posting."))
+        return redirect(_reading_url(space, reading.pk, f"p-{block_id}"))
+    try:
+        post = services.passage_post_create(
+            user=request.user,
+            space=space,
+            reading=reading,
+            block_id=block_id,
+            body=form.cleaned_data["body"],
+            client_msg_id=form.cleaned_data["client_id"],
+            language=request.LANGUAGE_CODE,
+        )
+    except ServiceError as exc:
+        if exc.code == "forbidden":
+            raise DjangoPermissionDenied(exc.message) from exc
+        # Keep the text: it comes back in the message so nothing is lost.
+        messages.error(
+            request,
+            _("%(error)s Your comment was: %(body)s")
+            % {
+                "error": exc.message,
+                "body": form.cleaned_data["body"][:2000],
+            },
+        )
+        return redirect(_reading_url(space, reading.pk, f"p-{block_id}"))
+    return redirect(_reading_url(space, reading.pk, f"c-{post.pk}"))
+
+
+@login_required
+@require_POST
+def seed_question(request: HttpRequest, cohort_slug: str, reading_id: int, block_id: str) -> HttpResponse:
+    space, _access = _space_for(request, cohort_slug)
+    reading = get_object_or_404(ReadingPage.objects.live(), pk=reading_id)
+    try:
+        services.seed_question_create(
+            actor=request.user,
+            course=space.cohort.course,
+            reading=reading,
+            block_id=block_id,
+            body=request.POST.get("body", ""),
+        )
+    except ServiceError as exc:
+        if exc.code == "forbidden":
+            raise DjangoPermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Question pinned for every cohort of this course."))
+    return redirect(_reading_url(space, reading.pk, f"p-{block_id}"))
 
 
 @login_required
