@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lms import ratelimit
 from lms.errors import PermissionDenied, ServiceError
 from modules.models import ReadingPage
+from modules.selectors import glossary_for
 
 from . import extensions, policies, selectors, services
 from .certificates import render_certificate_pdf
@@ -258,6 +259,7 @@ def reading(request: HttpRequest, access: policies.CohortAccess, reading_id: int
             "page": page,
             "passages": passages,
             "layer": layer,
+            "glossary": glossary_for(page),
             "week": week_view,
             "done": done,
             "can_mark": policies.can_mark_progress(access),

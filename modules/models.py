@@ -205,7 +205,7 @@ class ReadingPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from .selectors import readings_citing  # selectors import models
+        from .selectors import glossary_for, readings_citing  # selectors import models
 
         siblings = list(ReadingPage.objects.sibling_of(self).live())
         position = next(i for i, page in enumerate(siblings) if page.pk == self.pk)
@@ -213,4 +213,5 @@ class ReadingPage(Page):
         context["next_reading"] = siblings[position + 1] if position + 1 < len(siblings) else None
         context["module"] = self.get_parent().specific
         context["cited_by"] = readings_citing(self).exclude(pk=self.pk)
+        context["glossary"] = glossary_for(self)
         return context

@@ -1,5 +1,6 @@
 """Named reads of the curriculum, in the reader's locale with English as the fallback."""
 
+import re
 from typing import TypeVar
 
 from django.db.models import Model, QuerySet
@@ -65,3 +66,28 @@ def search_curriculum(query: str, *, limit: int = 30) -> list[object]:
     pages = backend.search(query, ReadingPage.objects.live().filter(locale=locale), operator="or")[:limit]
     terms = backend.search(query, GlossaryTerm.objects.filter(locale=locale), operator="or")[:10]
     return [*pages, *terms]
+
+
+_TERM_LINK = re.compile(r'href="/glossary/([a-z0-9-]+)/"')
+
+
+def glossary_for(reading: ReadingPage) -> dict[str, dict[str, str]]:
+    """The glossary terms a reading links to, for its popovers: one query."""
+    slugs: set[str] = set()
+    for block in reading.body:
+        if block.block_type == "paragraph":
+            slugs.update(_TERM_LINK.findall(block.value.source))
+    if not slugs:
+        return {}
+    default, active = Locale.get_default(), Locale.get_active()
+    terms: dict[str, GlossaryTerm] = {}
+    # The active locale's wording wins over the default's.
+    for term in GlossaryTerm.objects.filter(slug__in=slugs, locale__in=[default, active]).order_by(
+        "slug", "locale_id"
+    ):
+        if term.slug not in terms or term.locale_id == active.pk:
+            terms[term.slug] = term
+    return {
+        slug: {"term": t.term, "definition": t.definition, "url": t.get_absolute_url()}
+        for slug, t in terms.items()
+    }

@@ -71,3 +71,19 @@ def test_walk_home_module_reading_and_follow_a_hypertext_link(page, small_curric
     background = target.evaluate("el => getComputedStyle(el).backgroundColor")
     assert background != "rgba(0, 0, 0, 0)"
     page.screenshot(path=str(ARTIFACTS / "reading-en.png"), full_page=True)
+
+
+def test_glossary_popover_opens_is_announced_and_closes_with_escape(page, small_curriculum):
+    _module, _extradition, assistance = small_curriculum
+    page.goto(assistance.url)
+    link = page.locator("a.term-link")
+    link.focus()
+    page.keyboard.press("Enter")
+    popover = page.get_by_role("dialog", name="Dual criminality")
+    expect(popover).to_be_visible()
+    expect(popover).to_contain_text("Both states punish it.")
+    expect(popover).to_be_focused()
+    assert link.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("Escape")
+    expect(popover).to_have_count(0)
+    expect(link).to_be_focused()
