@@ -126,6 +126,7 @@ class FeedbackForm(NoColonMixin, forms.ModelForm):
             "impact_cooperating": _("Cooperating internationally"),
             "comments": _("Comments"),
         }
+        help_texts = {"relevance": _("1 = not at all, 5 = very relevant.")}
         widgets = {
             "relevance": forms.RadioSelect,
             "impact_investigating": forms.RadioSelect,
