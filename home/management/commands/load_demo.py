@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_ACCOUNTS, load_demo_accounts
 from courses.demo import COHORT_A_CODE, load_demo_cohorts
+from forums.demo import load_demo_discussion
 from modules.demo import load_curriculum
 from modules.editorial import ensure_editorial_setup
 from modules.models import CurriculumIndexPage
@@ -25,3 +26,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(cohorts)} demo cohorts dated from today; cohort A's code is {COHORT_A_CODE}."
         )
+        posts = load_demo_discussion()
+        if posts:
+            self.stdout.write(f"Demo discussion: {posts} posts in cohort A's room and readings.")
