@@ -18,8 +18,8 @@ GENERAL = [
         "tutor1@example.org",
         0,
         "Welcome to the cohort! Over six weeks we will read the universal instruments "
-        "closely and test them against cases from your own practice. Please introduce yourself: your country, "
-        "your role, and one question you bring to the course.",
+        "closely and test them against cases from your own practice. Please introduce yourself: "
+        "your country, your role, and one question you bring to the course.",
     ),
     (
         "trainee1@example.org",
@@ -57,7 +57,8 @@ WEEK_ONE = [
         "Sofia Rossi",
         3,
         "In our system the *aut dedere aut judicare* obligation is only as good as the "
-        "jurisdiction rules behind it. Do the conventions require jurisdiction over offences by stateless persons?",
+        "jurisdiction rules behind it. Do the conventions require jurisdiction over offences "
+        "by stateless persons?",
     ),
     (
         "tutor1@example.org",
