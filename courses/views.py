@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lms import ratelimit
 from lms.errors import PermissionDenied, ServiceError
 from modules.models import ReadingPage
-from modules.selectors import glossary_for
+from modules.selectors import glossary_for, in_language
 
 from . import extensions, policies, selectors, services
 from .certificates import render_certificate_pdf
@@ -247,6 +247,9 @@ def reading(request: HttpRequest, access: policies.CohortAccess, reading_id: int
         access.is_trainee
         and ReadingProgress.objects.filter(enrolment=access.enrolment, reading=page).exists()
     )
+    # The cohort runs in one language: its translation of the reading, else English with a notice.
+    original = page
+    page, fallback = in_language(original, cohort.language)
     # Other apps (forums: passage comments) add their layer here; courses does not import them.
     layer = extensions.reading_layer(request, access, page)
     passages = [(block, layer.for_block(block) if layer else None) for block in page.body]
@@ -257,6 +260,8 @@ def reading(request: HttpRequest, access: policies.CohortAccess, reading_id: int
             "cohort": cohort,
             "access": access,
             "page": page,
+            "original": original,
+            "fallback_language": cohort.get_language_display() if fallback else "",
             "passages": passages,
             "layer": layer,
             "glossary": glossary_for(page),

@@ -5,6 +5,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from modules.models import CurriculumIndexPage, ModulePage
+from modules.selectors import localized_children
 
 
 class HomePage(Page):
@@ -22,7 +23,5 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         curriculum = CurriculumIndexPage.objects.child_of(self).live().first()
         context["curriculum"] = curriculum
-        context["modules"] = (
-            ModulePage.objects.child_of(curriculum).live() if curriculum else ModulePage.objects.none()
-        )
+        context["modules"] = localized_children(curriculum, ModulePage) if curriculum else []
         return context

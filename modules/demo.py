@@ -224,3 +224,101 @@ def load_curriculum() -> LoadReport:
         page.body = _body(reading, reading_ids, snippets)
         page.save_revision().publish()
     return report
+
+
+# Home and curriculum wording per language (original, short); modules and readings come from
+# modules/demo_content/translations/<lang>/.
+SITE_WORDING = {
+    "ar": ("ليجيس", "تدريب موظفي العدالة الجنائية على الإطار القانوني الدولي لمكافحة الإرهاب.", "المنهج"),
+    "zh-hans": ("Legis", "为刑事司法官员提供关于打击恐怖主义国际法律框架的培训。", "课程"),
+    "fr": (
+        "Legis",
+        "Formation des professionnels de la justice pénale au cadre juridique international contre le terrorisme.",
+        "Programme",
+    ),
+    "ru": (
+        "Legis",
+        "Обучение сотрудников системы уголовного правосудия международно-правовым основам борьбы с терроризмом.",
+        "Учебная программа",
+    ),
+    "es": (
+        "Legis",
+        "Formación de profesionales de la justicia penal en el marco jurídico internacional contra el terrorismo.",
+        "Plan de estudios",
+    ),
+}
+
+
+def _translated(page, locale: Locale, **fields: object):
+    """The page's translation in `locale`, made (with its ancestors) and published if missing."""
+    existing = page.get_translation_or_none(locale)
+    if existing is not None:
+        return existing.specific, False
+    copy = page.copy_for_translation(locale, copy_parents=True, alias=False).specific
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    copy.save_revision().publish()
+    return copy, True
+
+
+@transaction.atomic
+def load_translations() -> LoadReport:
+    """Translated modules and readings from demo_content/translations/<lang>/*.json.
+
+    A translation keeps the English reading's block ids, so comments stay on their
+    passage in every language.
+    """
+    report = LoadReport()
+    default = Locale.get_default()
+    snippets = {
+        "case": {c.slug: c for c in CaseDigest.objects.filter(locale=default)},
+        "instrument": {i.slug: i for i in LegalInstrument.objects.filter(locale=default)},
+    }
+    folder = CONTENT_DIR / "translations"
+    if not folder.exists():
+        return report
+    for lang_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+        locale = Locale.objects.filter(language_code=lang_dir.name).first()
+        if locale is None:
+            continue
+        home = ensure_site_home()
+        title, tagline, curriculum_title = SITE_WORDING.get(lang_dir.name, ("Legis", "", "Curriculum"))
+        _translated(home, locale, title=title, tagline=tagline)
+        curriculum = CurriculumIndexPage.objects.get(locale=default)
+        _translated(curriculum, locale, title=curriculum_title, intro="")
+        new: list[tuple[ReadingPage, dict, ReadingPage]] = []
+        for path in sorted(lang_dir.glob("*.json")):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            module = ModulePage.objects.get(slug=data["slug"], locale=default)
+            _module, created = _translated(
+                module,
+                locale,
+                title=data["title"],
+                summary=data["summary"],
+                learning_outcomes="\n".join(data.get("learning_outcomes", [])),
+            )
+            if created:
+                report.count(f"{lang_dir.name} module")
+            for reading in data["readings"]:
+                original = ReadingPage.objects.child_of(module).get(slug=reading["slug"])
+                if original.get_translation_or_none(locale) is not None:
+                    continue
+                copy = original.copy_for_translation(locale, copy_parents=True, alias=False).specific
+                new.append((copy, reading, original))
+                report.count(f"{lang_dir.name} reading")
+        # Links go to the reading in this language where it exists, else to the English one.
+        reading_ids = {
+            f"{p.get_parent().slug}/{p.slug}": p.pk for p in ReadingPage.objects.filter(locale=default)
+        }
+        reading_ids.update(
+            {f"{p.get_parent().slug}/{p.slug}": p.pk for p in ReadingPage.objects.filter(locale=locale)}
+        )
+        for copy, reading, original in new:
+            body = _body({**reading, "slug": original.slug}, reading_ids, snippets)
+            if [b["id"] for b in body] != [b.id for b in original.body]:
+                raise ValueError(f"{lang_dir.name}/{original.slug}: blocks do not match the English reading")
+            copy.title = reading["title"]
+            copy.intro = reading.get("intro", "")
+            copy.body = body
+            copy.save_revision().publish()
+    return report

@@ -141,8 +141,10 @@ class CurriculumIndexPage(Page):
     max_count_per_parent = 1
 
     def get_context(self, request, *args, **kwargs):
+        from .selectors import localized_children  # selectors import models
+
         context = super().get_context(request, *args, **kwargs)
-        context["modules"] = ModulePage.objects.child_of(self).live().specific()
+        context["modules"] = localized_children(self, ModulePage)
         return context
 
 
@@ -172,8 +174,10 @@ class ModulePage(Page):
         return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
 
     def get_context(self, request, *args, **kwargs):
+        from .selectors import localized_children  # selectors import models
+
         context = super().get_context(request, *args, **kwargs)
-        context["readings"] = ReadingPage.objects.child_of(self).live()
+        context["readings"] = localized_children(self, ReadingPage)
         context["module_instruments"] = self.instruments.all()
         return context
 
@@ -215,3 +219,24 @@ class ReadingPage(Page):
         context["cited_by"] = readings_citing(self).exclude(pk=self.pk)
         context["glossary"] = glossary_for(self)
         return context
+
+
+class TranslationRequest(models.Model):
+    """A reader asked for a reading in their language: editors see the demand in the admin."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=10)
+    requested_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "language", "requested_by"], name="one_translation_request_per_reader"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_id} → {self.language}"

@@ -6,7 +6,7 @@ from typing import TypeVar
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 from wagtail.models.reference_index import ReferenceIndex
 from wagtail.search.backends import get_search_backend
 
@@ -91,3 +91,36 @@ def glossary_for(reading: ReadingPage) -> dict[str, dict[str, str]]:
         slug: {"term": t.term, "definition": t.definition, "url": t.get_absolute_url()}
         for slug, t in terms.items()
     }
+
+
+def in_language(page: Page, language: str) -> tuple[Page, bool]:
+    """The page in `language` if translated, else the page itself; True when falling back."""
+    locale = Locale.objects.filter(language_code=language).first()
+    if locale is None or page.locale_id == locale.pk:
+        return page, False
+    translated = page.get_translation_or_none(locale)
+    if translated is None or not translated.live:
+        return page, page.locale_id != locale.pk
+    return translated.specific, False
+
+
+def localized_children(parent: Page, model: type[Page]) -> list[tuple[Page, bool]]:
+    """Children of the default-locale version of `parent`, each in the active locale where
+    translated, else in the default language (flagged): three queries."""
+    default = Locale.get_default()
+    active = Locale.get_active()
+    source = parent if parent.locale_id == default.pk else parent.get_translation_or_none(default) or parent
+    originals = list(model.objects.child_of(source).live().specific())
+    if active.pk == default.pk:
+        return [(page, False) for page in originals]
+    translations = {
+        page.translation_key: page
+        for page in model.objects.filter(
+            translation_key__in=[p.translation_key for p in originals], locale=active
+        )
+        .live()
+        .specific()
+    }
+    return [
+        (translations.get(p.translation_key, p), p.translation_key not in translations) for p in originals
+    ]

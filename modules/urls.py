@@ -12,4 +12,5 @@ urlpatterns = [
     path("cases/", views.cases, name="cases"),
     path("cases/<slug:slug>/", views.case_detail, name="case"),
     path("search/", views.search, name="search"),
+    path("translation-requests/<int:page_id>/", views.translation_request, name="translation_request"),
 ]

@@ -1,7 +1,7 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import CaseDigest, GlossaryTerm, LegalInstrument
+from .models import CaseDigest, GlossaryTerm, LegalInstrument, TranslationRequest
 
 
 class GlossaryTermViewSet(SnippetViewSet):
@@ -25,10 +25,19 @@ class CaseDigestViewSet(SnippetViewSet):
     search_fields = ["title", "facts"]
 
 
+class TranslationRequestViewSet(SnippetViewSet):
+    model = TranslationRequest
+    icon = "globe"
+    menu_label = "Translation requests"
+    list_display = ["page", "language", "created_at"]
+    list_filter = ["language"]
+    inspect_view_enabled = True
+
+
 class CurriculumSnippets(SnippetViewSetGroup):
     menu_label = "Curriculum references"
     menu_icon = "folder-open-inverse"
-    items = (GlossaryTermViewSet, LegalInstrumentViewSet, CaseDigestViewSet)
+    items = (GlossaryTermViewSet, LegalInstrumentViewSet, CaseDigestViewSet, TranslationRequestViewSet)
 
 
 register_snippet(CurriculumSnippets)

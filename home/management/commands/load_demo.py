@@ -1,9 +1,11 @@
 from django.core.management.base import BaseCommand
 
+from wagtail.models import Locale
+
 from accounts.demo import DEMO_ACCOUNTS, load_demo_accounts
 from courses.demo import COHORT_A_CODE, load_demo_cohorts
 from forums.demo import load_demo_discussion
-from modules.demo import load_curriculum
+from modules.demo import load_curriculum, load_translations
 from modules.editorial import ensure_editorial_setup
 from modules.models import CurriculumIndexPage
 
@@ -13,7 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         report = load_curriculum()
-        curriculum = CurriculumIndexPage.objects.get()
+        translated = load_translations()
+        curriculum = CurriculumIndexPage.objects.get(locale=Locale.get_default())
         editors, _reviewers, _workflow = ensure_editorial_setup(curriculum)
         load_demo_accounts(editors_group=editors)
         if report.created:
@@ -21,6 +24,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo content created: {summary}."))
         else:
             self.stdout.write("Demo content already loaded; nothing created.")
+        if translated.created:
+            summary = ", ".join(f"{n} {kind}" for kind, n in sorted(translated.created.items()))
+            self.stdout.write(f"Translations created: {summary}.")
         self.stdout.write(f"{len(DEMO_ACCOUNTS)} demo accounts ready.")
         cohorts = load_demo_cohorts()
         self.stdout.write(
