@@ -233,17 +233,20 @@ SITE_WORDING = {
     "zh-hans": ("Legis", "为刑事司法官员提供关于打击恐怖主义国际法律框架的培训。", "课程"),
     "fr": (
         "Legis",
-        "Formation des professionnels de la justice pénale au cadre juridique international contre le terrorisme.",
+        "Formation des professionnels de la justice pénale au cadre juridique international "
+        "contre le terrorisme.",
         "Programme",
     ),
     "ru": (
         "Legis",
-        "Обучение сотрудников системы уголовного правосудия международно-правовым основам борьбы с терроризмом.",
+        "Обучение сотрудников системы уголовного правосудия международно-правовым основам "
+        "борьбы с терроризмом.",
         "Учебная программа",
     ),
     "es": (
         "Legis",
-        "Formación de profesionales de la justicia penal en el marco jurídico internacional contra el terrorismo.",
+        "Formación de profesionales de la justicia penal en el marco jurídico internacional "
+        "contra el terrorismo.",
         "Plan de estudios",
     ),
 }
