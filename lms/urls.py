@@ -22,6 +22,9 @@ urlpatterns += i18n_patterns(
     path("", include("modules.urls")),
     path("", include("courses.urls")),
     path("", include("forums.urls")),
+    path("alumni/", include("alumni.urls")),
+    path("reports/", include("reports.urls")),
+    path("", include("interop.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
