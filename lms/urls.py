@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -18,6 +19,11 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path(
+        "jsi18n/",
+        JavaScriptCatalog.as_view(packages=["forums", "courses", "modules", "alumni"]),
+        name="javascript-catalog",
+    ),
     path("accounts/", include("allauth.urls")),
     path("", include("modules.urls")),
     path("", include("courses.urls")),

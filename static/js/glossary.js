@@ -6,6 +6,7 @@
   var data = document.getElementById("glossary-terms");
   if (!data) return;
   var terms = JSON.parse(data.textContent);
+  var gettext = window.gettext || function (s) { return s; };
   var open = null;
 
   function close(restoreFocus) {
@@ -36,11 +37,11 @@
     definition.textContent = term.definition;
     var more = document.createElement("a");
     more.href = term.url;
-    more.textContent = link.dataset.moreLabel || "Glossary entry";
+    more.textContent = gettext("Full glossary entry");
     var closeButton = document.createElement("button");
     closeButton.type = "button";
     closeButton.className = "glossary-popover__close secondary";
-    closeButton.setAttribute("aria-label", "Close");
+    closeButton.setAttribute("aria-label", gettext("Close"));
     closeButton.textContent = "×";
     closeButton.addEventListener("click", function () { close(true); });
     box.append(closeButton, title, definition, more);

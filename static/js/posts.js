@@ -2,13 +2,12 @@
 // Post HTML was sanitised on the server against the one allow-list before it was stored.
 (function () {
   "use strict";
-  var i18n = window.LEGIS_I18N || {};
-  function t(key, fallback) { return i18n[key] || fallback; }
+  var gettext = window.gettext || function (s) { return s; };
 
   var STATUS_TEXT = {
-    held: ["held", "Awaiting a tutor's approval."],
-    hidden: ["hidden", "Hidden by a moderator."],
-    deleted: ["deleted", "Deleted."],
+    held: gettext("Awaiting a tutor's approval."),
+    hidden: gettext("Hidden by a moderator."),
+    deleted: gettext("Deleted."),
   };
 
   function fromTemplate(id, postId) {
@@ -74,7 +73,7 @@
     var status = el.querySelector(".post__status");
     var text = STATUS_TEXT[data.status];
     status.hidden = !text;
-    status.textContent = text ? t(text[0], text[1]) : "";
+    status.textContent = text || "";
     el.querySelector(".post__body").innerHTML = data.html || "";
     var reactions = el.querySelector(".reactions");
     if (reactions) {
@@ -112,7 +111,5 @@
     });
   }
 
-  function t_(key, fallback) { return t(key, fallback); }
-
-  window.LegisPosts = { upsert: upsert, interceptForms: interceptForms, t: t_ };
+  window.LegisPosts = { upsert: upsert, interceptForms: interceptForms };
 })();

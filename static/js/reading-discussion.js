@@ -5,7 +5,9 @@
   var article = document.querySelector("article.reading--discussed");
   if (!article || !window.WebSocket || !window.LegisSpaceSocket) return;
   var Posts = window.LegisPosts;
-  var t = Posts.t;
+  var gettext = window.gettext || function (s) { return s; };
+  var ngettext = window.ngettext || function (s, p, n) { return n === 1 ? s : p; };
+  var interpolate = window.interpolate || function (f, a) { return f.replace("%s", a[0]); };
   var anchorKey = article.dataset.anchorKey;
   var sent = {};
 
@@ -17,7 +19,7 @@
     var visible = details.querySelectorAll('.passage-posts .post[data-status="visible"]').length;
     var count = details.querySelector(".discuss__count");
     count.textContent = visible;
-    count.setAttribute("aria-label", visible + " " + (visible === 1 ? t("comment", "comment") : t("comments", "comments")));
+    count.setAttribute("aria-label", interpolate(ngettext("%s comment", "%s comments", visible), [visible]));
   }
 
   var space = new window.LegisSpaceSocket({
@@ -45,7 +47,7 @@
         delete sent[frame.ref];
         form.elements.body.value = "";
         form.elements.client_id.value = window.LegisSpaceSocket.newId();
-        if (frame.status === "held") showError(form, t("held_notice", "Your comment is waiting for a tutor's approval."));
+        if (frame.status === "held") showError(form, gettext("Your comment is waiting for a tutor's approval."));
       },
       error: function (frame) {
         var form = sent[frame.ref];

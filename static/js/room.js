@@ -5,7 +5,9 @@
   var root = document.querySelector("[data-room]");
   if (!root || !window.WebSocket || !window.LegisSpaceSocket) return;
   var Posts = window.LegisPosts;
-  var t = Posts.t;
+  var gettext = window.gettext || function (s) { return s; };
+  var ngettext = window.ngettext || function (s, p, n) { return n === 1 ? s : p; };
+  var interpolate = window.interpolate || function (f, a) { return f.replace("%s", a[0]); };
   var thread = parseInt(root.dataset.thread, 10);
   var moderator = root.dataset.canModerate === "1";
   var postsList = document.getElementById("posts");
@@ -14,11 +16,11 @@
   var composerError = document.getElementById("composer-error");
   var sent = {};
   var STATES = {
-    connecting: "Connecting…",
-    live: "Live",
-    reconnecting: "Connection lost — reconnecting…",
-    offline: "Offline — new posts will appear when you reconnect.",
-    revoked: "You no longer have access to this room. Reload the page.",
+    connecting: gettext("Connecting…"),
+    live: gettext("Live"),
+    reconnecting: gettext("Connection lost — reconnecting…"),
+    offline: gettext("Offline — new posts will appear when you reconnect."),
+    revoked: gettext("You no longer have access to this room. Reload the page."),
   };
 
   function showError(message) {
@@ -42,7 +44,7 @@
     var item = document.querySelector('#thread-list [data-thread-id="' + threadId + '"] .thread-count');
     if (!item) return;
     var n = (parseInt(item.textContent, 10) || 0) + 1;
-    item.textContent = n + " " + (n === 1 ? t("post", "post") : t("posts", "posts"));
+    item.textContent = interpolate(ngettext("%s post", "%s posts", n), [n]);
   }
 
   function updateThread(kind, data) {
@@ -56,7 +58,7 @@
       a.textContent = data.title;
       var count = document.createElement("span");
       count.className = "meta thread-count";
-      count.textContent = "0 " + t("posts", "posts");
+      count.textContent = interpolate(ngettext("%s post", "%s posts", 0), [0]);
       item.append(a, " ", count);
       list.appendChild(item);
     }
@@ -70,7 +72,7 @@
         notice = document.createElement("p");
         notice.id = "locked-notice";
         notice.className = "notice";
-        notice.textContent = t("locked", "This thread is locked.");
+        notice.textContent = gettext("This thread is locked.");
         document.querySelector(".room__header").appendChild(notice);
       }
       if (notice) notice.hidden = !locked;
@@ -84,7 +86,7 @@
       state: function (name) {
         if (!stateEl) return;
         stateEl.dataset.state = name;
-        stateEl.textContent = t(name, STATES[name]);
+        stateEl.textContent = STATES[name];
       },
       hello: function (frame) { renderPresence(frame.online); },
       presence: function (frame) { renderPresence(frame.online); },
@@ -107,7 +109,7 @@
           composer.elements.body.value = "";
           composer.elements.client_id.value = window.LegisSpaceSocket.newId();
         }
-        if (frame.status === "held") showError(t("held_notice", "Your post is waiting for a tutor's approval."));
+        if (frame.status === "held") showError(gettext("Your post is waiting for a tutor's approval."));
       },
       error: function (frame) {
         if (frame.ref) delete sent[frame.ref];

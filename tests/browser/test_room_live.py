@@ -82,7 +82,7 @@ def test_dropped_connection_catches_up_on_what_was_posted_meanwhile(new_context,
     carlos = open_room(new_context, "carlos@example.org", cohort)
 
     carlos.context.set_offline(True)
-    expect(carlos.locator("#connection-state")).to_have_attribute("data-state", "reconnecting")
+    expect(carlos.locator("#connection-state")).to_have_attribute("data-state", "offline")
     for text in ("first while you were away", "second while you were away"):
         amina.fill("#composer textarea[name=body]", text)
         amina.click("#composer button[type=submit]")
