@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -253,7 +254,7 @@ def reading(request: HttpRequest, access: policies.CohortAccess, reading_id: int
     # Other apps (forums: passage comments) add their layer here; courses does not import them.
     layer = extensions.reading_layer(request, access, page)
     passages = [(block, layer.for_block(block) if layer else None) for block in page.body]
-    return render(
+    response = render(
         request,
         "courses/reading.html",
         {
@@ -274,6 +275,9 @@ def reading(request: HttpRequest, access: policies.CohortAccess, reading_id: int
             else None,
         },
     )
+    if page.has_sensitive_content:
+        patch_cache_control(response, no_store=True, private=True)  # evidence stays off shared disks
+    return response
 
 
 @require_POST

@@ -4,6 +4,7 @@ The protocol is documented in docs/realtime.md."""
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -23,6 +24,8 @@ from .models import Flag, Post, Presence, Space, Thread
 logger = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 16 * 1024
+# Frames per socket per window, whatever their type (posts have their own, stricter limit).
+FRAME_LIMIT, FRAME_WINDOW_SECONDS = 60, 10
 REPLAY_LIMIT = 500
 CLOSE_FORBIDDEN = 4403
 PRESENCE_WINDOW = timedelta(seconds=90)
@@ -92,6 +95,8 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         raw = text_data.encode() if text_data is not None else (bytes_data or b"")
         ref = None
         try:
+            if not self._within_frame_rate():
+                raise FrameError("rate_limited", "Too many messages. Slow down and try again.")
             # The size is checked before anything is parsed.
             if len(raw) > MAX_FRAME_BYTES:
                 raise FrameError("too_large", f"Frames are limited to {MAX_FRAME_BYTES} bytes.")
@@ -320,6 +325,15 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             await self._revoke()
 
     # ---- helpers ---------------------------------------------------------------------------------
+    def _within_frame_rate(self) -> bool:
+        now = time.monotonic()
+        window = getattr(self, "_frame_window", None)
+        if window is None or now - window[0] >= FRAME_WINDOW_SECONDS:
+            self._frame_window = [now, 1]
+            return True
+        window[1] += 1
+        return window[1] <= FRAME_LIMIT
+
     def _get_post(self, post_id: int) -> Post:
         return Post.objects.select_related("space__cohort", "author").get(pk=post_id, space_id=self.space_id)
 

@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
@@ -206,6 +207,17 @@ class ReadingPage(Page):
     @property
     def passage_ids(self) -> list[str]:
         return [block.id for block in self.body]
+
+    @property
+    def has_sensitive_content(self) -> bool:
+        return any(block.block_type == "sensitive_exhibit" for block in self.body)
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if self.has_sensitive_content:
+            # Evidence material must not stay in a shared computer's cache.
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "channels",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -214,3 +216,30 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="legis-demo")
 
 # How many reverse proxies in front of daphne append to X-Forwarded-For (0: trust none).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# ---- hardening (issue 10) ----
+# Content-Security-Policy: no inline script anywhere on the site; scripts, styles, images
+# and sockets from this origin only. Wagtail's admin uses inline scripts of its own, so
+# it is excluded; its pages are staff-only and behind MFA.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 8 * 1024 * 1024
+# Documents always download (never render inline in the site's origin).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -293,3 +293,29 @@ async def test_participant_frames_react_flag_edit_thread(space, general, trainee
     assert (await next_of(bob, "error"))["code"] == "forbidden"
     await alice.disconnect()
     await bob.disconnect()
+
+
+async def test_missing_origin_is_refused(space, trainee):
+    cookie = await sync_to_async(session_cookie)(trainee)
+    communicator = WebsocketCommunicator(
+        application, f"/ws/spaces/{space.pk}/", headers=[(b"cookie", f"sessionid={cookie}".encode())]
+    )
+    connected, _ = await communicator.connect()
+    assert not connected
+
+
+async def test_flooding_frames_is_refused_and_the_socket_survives(space, trainee, monkeypatch):
+    from forums import consumers
+
+    monkeypatch.setattr(consumers, "FRAME_LIMIT", 5)
+    alice, _ = await connect(trainee, space)
+    codes = []
+    for _ in range(7):
+        await alice.send_json_to({"type": "ping"})
+        frame = await alice.receive_json_from()
+        while frame["type"] == "presence":
+            frame = await alice.receive_json_from()
+        codes.append(frame.get("code", frame["type"]))
+    assert codes[:5] == ["pong"] * 5
+    assert codes[5:] == ["rate_limited", "rate_limited"]
+    await alice.disconnect()
