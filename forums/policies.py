@@ -3,8 +3,12 @@
 Cohort spaces follow the cohort (courses.policies): members read; active trainees
 and tutors post while the cohort runs; tutors of that cohort — and site moderators —
 moderate. After the cohort ends the room is a read-only archive.
+
+Alumni spaces are decided by the alumni app (alumni.policies), which registers here at
+start-up: forums does not import it (the layers point one way).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,6 +36,21 @@ class SpaceAccess:
 
 NO_ACCESS_FIELDS = {"can_read": False, "can_post": False, "can_moderate": False}
 
+# (user, space, is site moderator) -> (can read, can post, can moderate)
+AlumniAccessProvider = Callable[[object, Space, bool], tuple[bool, bool, bool]]
+_alumni_access: list[AlumniAccessProvider] = []
+
+
+def register_alumni_access(provider: AlumniAccessProvider) -> None:
+    if provider not in _alumni_access:
+        _alumni_access.append(provider)
+
+
+def _alumni_space_access(user, space: Space, site_moderator: bool) -> tuple[bool, bool, bool]:
+    if not _alumni_access:  # no alumni app installed: site moderators only
+        return site_moderator, site_moderator, site_moderator
+    return _alumni_access[0](user, space, site_moderator)
+
 
 def space_access(user, space: Space) -> SpaceAccess:
     if not user.is_authenticated or not user.is_active:
@@ -46,8 +65,8 @@ def space_access(user, space: Space) -> SpaceAccess:
             can_moderate
             or (access.participating and access.role in (Enrolment.Role.TRAINEE, Enrolment.Role.TUTOR))
         )
-    else:  # alumni spaces: decided by the alumni work (issue 6); until then, staff only
-        can_read = can_post = can_moderate = site_moderator
+    else:  # alumni spaces: alumni and tutors read and post; tutors, editors, site moderators moderate
+        can_read, can_post, can_moderate = _alumni_space_access(user, space, site_moderator)
     mute = (
         Mute.objects.filter(space=space, user=user, until__gt=timezone.now())
         .values_list("until", flat=True)

@@ -1,7 +1,6 @@
 import os
 import subprocess
 import sys
-from http import HTTPStatus
 from pathlib import Path
 
 import pytest
