@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 setup: $(VENV)/.installed
-	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(PY) manage.py compilemessages --ignore=.venv -v0; fi
+	$(PY) manage.py compile_catalogs
 
 demo: setup
 	$(PY) manage.py migrate --noinput -v0
@@ -45,9 +45,11 @@ lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-messages: setup
-	$(PY) manage.py makemessages --ignore=.venv --ignore=tests -l ar -l zh_Hans -l fr -l ru -l es
-	$(PY) manage.py makemessages -d djangojs --ignore=.venv --ignore=staticfiles -l ar -l zh_Hans -l fr -l ru -l es
+messages: setup  ## re-extract interface strings into locale/*/LC_MESSAGES (needs GNU gettext)
+	$(PY) manage.py makemessages -l ar -l zh_Hans -l fr -l ru -l es $(MSG_IGNORE)
+	$(PY) manage.py makemessages -d djangojs -l ar -l zh_Hans -l fr -l ru -l es $(MSG_IGNORE) --ignore="*/node_modules/*"
+
+MSG_IGNORE = --ignore=.venv --ignore=staticfiles --ignore=test-artifacts --ignore=tests --ignore=bench --ignore=deploy --ignore="interop/package_assets/*"
 
 bench: setup
 	$(PY) bench/run.py
