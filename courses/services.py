@@ -352,3 +352,14 @@ def nudge_send(*, actor: User, enrolment: Enrolment, message: str = "") -> None:
         "courses/email/nudge.txt",
         {"enrolment": enrolment, "tutor": actor, "message": message.strip()},
     )
+
+
+@transaction.atomic
+def enrolment_place(*, user: User, cohort: Cohort, role: str, source: str) -> Enrolment:
+    """Give `user` a place that another system vouches for (an LTI launch from the LMS mapped to
+    this cohort): the same rules as any enrolment (capacity, removal), audited with its source."""
+    existing = Enrolment.objects.filter(user=user, cohort=cohort).first()
+    enrolment = _enrol(user=user, cohort=cohort, country="", agency_type="", role=role)
+    if existing is None or not existing.is_participating:
+        _audit(None, cohort, f"placed:{source}"[:40], enrolment)
+    return enrolment
