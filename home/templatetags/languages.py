@@ -19,7 +19,9 @@ def language_switcher(context: template.Context) -> dict:
     current = translation.get_language()
     page = context.get("page")
     translations: dict[str, str] = {}
-    if isinstance(page, Page):
+    # Only when this request is serving the Wagtail page itself (other views, such as a
+    # cohort's reading, also have a `page` in their context but live at their own URL).
+    if isinstance(page, Page) and request is not None and page.get_url(request) == request.path:
         for other in page.get_translations(inclusive=True).live().select_related("locale"):
             translations[other.locale.language_code] = other.get_url(request)
     path = request.get_full_path() if request else "/"
