@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lms import ratelimit
 from lms.errors import PermissionDenied, ServiceError
 from modules.models import ReadingPage
-from modules.selectors import glossary_for, in_language
+from modules.selectors import glossary_for, in_language, passages_changed_since
 
 from . import extensions, policies, selectors, services
 from .certificates import render_certificate_pdf
@@ -263,6 +263,10 @@ def reading(request: HttpRequest, access: policies.CohortAccess, reading_id: int
             "page": page,
             "original": original,
             "fallback_language": cohort.get_language_display() if fallback else "",
+            # For a finished cohort: which passages were revised after it ended.
+            "changed": passages_changed_since(page, cohort.ends_at)
+            if cohort.state() == cohort.State.ENDED
+            else set(),
             "passages": passages,
             "layer": layer,
             "glossary": glossary_for(page),

@@ -1,5 +1,6 @@
 """Named reads of the curriculum, in the reader's locale with English as the fallback."""
 
+import json
 import re
 from typing import TypeVar
 
@@ -124,3 +125,14 @@ def localized_children(parent: Page, model: type[Page]) -> list[tuple[Page, bool
     return [
         (translations.get(p.translation_key, p), p.translation_key not in translations) for p in originals
     ]
+
+
+def passages_changed_since(page: ReadingPage, moment) -> set[str]:
+    """Ids of passages whose content differs from what was published at `moment`
+    (new passages included): one query for the old revision."""
+    revision = page.revisions.filter(created_at__lte=moment).order_by("-created_at").first()
+    if revision is None:
+        return set()
+    body = revision.content.get("body") or "[]"
+    then = {block["id"]: block["value"] for block in (json.loads(body) if isinstance(body, str) else body)}
+    return {block["id"] for block in page.body.raw_data if then.get(block["id"]) != block["value"]}

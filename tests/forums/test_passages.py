@@ -284,3 +284,28 @@ def test_reading_page_query_count_is_flat_in_comments_and_cohort_size(
         enrol(user(f"big{n}@example.org"), cohort)
     counts["500 comments, cohort of 155"] = _reading_queries(client, cohort, reading)
     assert len(set(counts.values())) == 1, counts
+
+
+def test_passages_revised_after_an_ended_cohort_are_marked_for_its_members(client, home, reading):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now() - dt.timedelta(days=90)):
+        past = make_cohort("archive", start=timezone.localdate() - dt.timedelta(days=1))
+        week = CourseWeek.objects.get(course=past.course, sort_order=0)
+        week.readings = [{"type": "reading", "value": reading.pk}]
+        week.save()
+        reading.save_revision().publish()  # the text as the cohort read it
+    services.cohort_space_ensure(past)
+    alumna = user("alumna2@example.org")
+    enrol(alumna, past)
+    raw = list(reading.body.raw_data)
+    raw[4]["value"] = "<p>Passage 5, rewritten after the cohort ended.</p>"
+    reading.body = raw
+    reading.save_revision().publish()
+    client.force_login(alumna)
+    page = page_of(client, past, reading)
+    marked = [p["id"] for p in page.select(".passage") if p.select_one(".changed-marker")]
+    assert marked == [f"p-{reading.body[4].id}"]
