@@ -290,6 +290,7 @@ def test_passages_revised_after_an_ended_cohort_are_marked_for_its_members(clien
     import datetime as dt
 
     import time_machine
+
     from django.utils import timezone
 
     with time_machine.travel(timezone.now() - dt.timedelta(days=90)):
