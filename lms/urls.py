@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("alumni/", include("alumni.urls")),
     path("reports/", include("reports.urls")),
     path("", include("interop.urls")),
+    path("academies/", include("academies.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "alumni",
     "reports",
     "interop",
+    "academies",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
