@@ -17,6 +17,7 @@ from modules.models import ReadingPage
 
 from . import events, policies
 from .models import Event, Flag, ModerationLog, Mute, Post, Reaction, SeedQuestion, Space, Thread
+from .mentions import notify_mentions
 from .sanitize import MAX_SOURCE_LENGTH, render_post
 
 POSTS_PER_MINUTE = 12
@@ -143,6 +144,7 @@ def post_create(*, user, thread: Thread, body: str, client_msg_id: str = "", lan
             )
             Thread.objects.filter(pk=thread.pk).update(last_post_at=post.created_at)
             _record(space, "post.created", post=post)
+            notify_mentions(post)
     except IntegrityError:
         if existing := _existing(user, client_msg_id):  # a concurrent retry won the race
             return existing

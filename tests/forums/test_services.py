@@ -221,3 +221,19 @@ def test_cohort_space_has_general_and_one_thread_per_prompt(space, cohort):
     assert sorted(week for kind, week in kinds if kind == "prompt") == [1, 2, 3, 4, 5, 6]
     again = services.cohort_space_ensure(cohort)
     assert again.pk == space.pk and again.threads.count() == 7
+
+
+def test_mentioning_a_member_emails_them_once_in_their_language(
+    general, trainee, trainee2, outsider, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    trainee2.preferred_language = "fr"
+    trainee2.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(
+            user=trainee, thread=general, body="Thanks @Carlos — and @Irina (not in this cohort), @Amina"
+        )
+    assert [m.to for m in mail.outbox] == [[trainee2.email]]
+    assert f"/cohorts/{general.space.cohort.slug}/room/threads/{general.pk}/" in mail.outbox[0].body
+    assert "Irina" not in mail.outbox[0].to[0]
