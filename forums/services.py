@@ -16,8 +16,8 @@ from lms.errors import PermissionDenied, ServiceError
 from modules.models import ReadingPage
 
 from . import events, policies
-from .models import Event, Flag, ModerationLog, Mute, Post, Reaction, SeedQuestion, Space, Thread
 from .mentions import notify_mentions
+from .models import Event, Flag, ModerationLog, Mute, Post, Reaction, SeedQuestion, Space, Thread
 from .sanitize import MAX_SOURCE_LENGTH, render_post
 
 POSTS_PER_MINUTE = 12
