@@ -1,8 +1,10 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
 from .models import User
 
@@ -34,3 +36,71 @@ class LanguagePreferenceMiddleware:
             if user.is_authenticated and user.preferred_language != language:
                 User.objects.filter(pk=user.pk).update(preferred_language=language)
         return response
+
+
+# Pages a person with powers but no second factor may still reach: setting one up (which
+# may ask for the password again), signing out, e-mail confirmation, language switching and
+# the scripts and files every page loads.
+MFA_SETUP_VIEWS = frozenset(
+    {
+        "accounts:mfa_required",
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+        "mfa_add_webauthn",
+        "mfa_list_webauthn",
+        "mfa_reauthenticate",
+        "mfa_authenticate",
+        "account_reauthenticate",
+        "account_logout",
+        "account_login",
+        "account_confirm_email",
+        "account_email_verification_sent",
+        "set_language",
+        "javascript-catalog",
+        "healthz",
+    }
+)
+
+
+class AccountSecurityMiddleware:
+    """Two things every request needs from accounts.
+
+    1. The request is bound to the audit log for its duration, so changes made through the
+       admin are recorded with who made them (`accounts.audit`).
+    2. Tutors, institution admins, editors and staff without a second factor are sent to the
+       set-up page, whatever they ask for, until they add one (ACCOUNTS_MFA_ENFORCED).
+       One query per signed-in request decides it (`selectors.security_profile`).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from . import audit
+
+        token = audit.bind_request(request)
+        try:
+            return self.get_response(request)
+        finally:
+            audit.unbind_request(token)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        from . import policies, selectors
+
+        if not getattr(settings, "ACCOUNTS_MFA_ENFORCED", True) or not request.user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in MFA_SETUP_VIEWS:
+            return None
+        if request.path_info.startswith((settings.STATIC_URL, settings.MEDIA_URL)):
+            return None
+        profile = selectors.security_profile(request.user)
+        if not policies.must_enrol_second_factor(request.user, profile):
+            return None
+        target = reverse("accounts:mfa_required")
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return HttpResponseRedirect(target)

@@ -8,9 +8,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import views as accounts_views
 from home import views as home_views
 
 urlpatterns = [
+    # Before Wagtail's own login view, which it replaces (rate limits and 2FA from allauth).
+    path("admin/login/", accounts_views.admin_login, name="accounts_admin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
@@ -24,6 +27,7 @@ urlpatterns += i18n_patterns(
         JavaScriptCatalog.as_view(packages=["forums", "courses", "modules", "alumni"]),
         name="javascript-catalog",
     ),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("modules.urls")),
     path("", include("courses.urls")),

@@ -244,3 +244,47 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# ---- accounts & security (issue 10) ----
+# Sessions listed and revocable by their owner (allauth.usersessions); the request bound to
+# the audit log and two-factor set-up required of people with powers (accounts.middleware).
+INSTALLED_APPS += ["allauth.usersessions"]
+MIDDLEWARE += [
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.middleware.AccountSecurityMiddleware",
+]
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+USERSESSIONS_ADAPTER = "accounts.adapters.UserSessionsAdapter"
+USERSESSIONS_TRACK_ACTIVITY = False  # one write per request otherwise; login time and address suffice
+# Second factors: an authenticator app (TOTP) with recovery codes, or a security key / passkey
+# (WebAuthn: the browser and the key do the work, no outside service). Pages work without
+# JavaScript through TOTP; WebAuthn needs the browser's script.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False  # a key is a second factor here, not a password replacement
+MFA_TOTP_ISSUER = "Legis"
+# Encrypts TOTP secrets and recovery-code seeds at rest; defaults to a key derived from
+# SECRET_KEY, so set it before rotating SECRET_KEY (or re-enrol everyone's second factor).
+MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY", default="")
+# Off only where a test suite must sign tutors in without a second factor.
+ACCOUNTS_MFA_ENFORCED = env.bool("ACCOUNTS_MFA_ENFORCED", default=True)
+# The admin logins go through allauth (rate limits, second factor): see accounts.views.admin_login.
+WAGTAILADMIN_LOGIN_URL = "accounts_admin_login"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # passwords change on the site, through allauth
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Legis] "
+# Rate limits, counted by allauth in the default cache (Redis whenever REDIS_URL is set, so
+# every process shares the counts), per client address behind TRUSTED_PROXY_COUNT proxies
+# (accounts.adapters.AccountAdapter.get_client_ip reads it with lms.ratelimit.client_ip).
+ACCOUNT_RATE_LIMITS = {
+    **ACCOUNT_RATE_LIMITS,
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip,60/h/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+}
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# `make run`'s tutors, institution admin, editor and superuser hold an authenticator with this
+# secret (accounts.demo; printed by load_demo, documented in docs/accounts.md). Local use only.
+DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="LEGISDEMOSECRETFORLOCALUSEONLYAA")

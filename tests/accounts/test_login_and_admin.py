@@ -5,6 +5,8 @@ import pytest
 from accounts.demo import ensure_user
 from modules.editorial import EDITORS, REVIEWERS, ensure_editorial_setup
 
+from .conftest import give_totp
+
 pytestmark = pytest.mark.django_db
 
 
@@ -46,6 +48,7 @@ def test_editor_reaches_admin_and_may_edit_but_not_publish_the_curriculum(client
     assert {g.name for g in workflow.tasks.first().specific.groups.all()} == {REVIEWERS}
     assert editors.name == EDITORS
 
+    give_totp(editor)  # editors need a second factor (test_mfa.py)
     client.force_login(editor)
     assert client.get("/admin/").status_code == HTTPStatus.OK
     client.force_login(trainee)

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from wagtail.models import Locale
 
-from accounts.demo import DEMO_ACCOUNTS, load_demo_accounts
+from accounts.demo import DEMO_ACCOUNTS, demo_mfa_notice, load_demo_accounts
 from courses.demo import COHORT_A_CODE, load_demo_cohorts
 from forums.demo import load_demo_discussion
 from modules.demo import load_curriculum, load_translations
@@ -28,6 +28,7 @@ class Command(BaseCommand):
             summary = ", ".join(f"{n} {kind}" for kind, n in sorted(translated.created.items()))
             self.stdout.write(f"Translations created: {summary}.")
         self.stdout.write(f"{len(DEMO_ACCOUNTS)} demo accounts ready.")
+        self.stdout.write(demo_mfa_notice())
         cohorts = load_demo_cohorts()
         self.stdout.write(
             f"{len(cohorts)} demo cohorts dated from today; cohort A's code is {COHORT_A_CODE}."
