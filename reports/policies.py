@@ -76,6 +76,12 @@ def can_see_central_programme(scope: ReportScope) -> bool:
     return scope.all_cohorts
 
 
+def remember_scope(user: ANYONE, scope: ReportScope) -> None:
+    """A reports view has already decided: the header link need not ask again."""
+    if user.is_authenticated:
+        user._reports_allowed = can_view_reports(scope)
+
+
 def may_see_reports(user: ANYONE) -> bool:
     """For the header link: remembered on the user object for the rest of the request."""
     cached = getattr(user, "_reports_allowed", None)

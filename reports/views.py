@@ -31,6 +31,7 @@ def reports_view(view: Callable) -> Callable:
     @require_GET
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         scope = policies.report_scope(request.user)
+        policies.remember_scope(request.user, scope)
         if not policies.can_view_reports(scope):
             return render(request, "reports/forbidden.html", status=HTTPStatus.FORBIDDEN)
         return view(request, scope, *args, **kwargs)
