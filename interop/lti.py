@@ -131,7 +131,7 @@ def platform_key(platform: LtiPlatform, kid: str | None):
     if key is None:  # a rotated key: look once more, past the cache
         key = _key_from(fetch_platform_jwks(platform, refresh=True), kid)
     if key is None:
-        raise LtiError("bad_signature", _("The launch was signed with a key your LMS does not publish."))
+        raise LtiError("bad_signature", _("The launch was signed with a key your LMS does not publish."), 403)
     return key
 
 

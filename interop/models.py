@@ -148,7 +148,7 @@ class LtiLoginState(models.Model):
     state = models.CharField(max_length=64, unique=True)
     nonce = models.CharField(max_length=64, unique=True)
     platform = models.ForeignKey(LtiPlatform, on_delete=models.CASCADE, related_name="+")
-    target_link_uri = models.URLField(max_length=1000)
+    target_link_uri = models.CharField(max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
 

@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('state', models.CharField(max_length=64, unique=True)),
                 ('nonce', models.CharField(max_length=64, unique=True)),
-                ('target_link_uri', models.URLField(max_length=1000)),
+                ('target_link_uri', models.CharField(max_length=1000)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('used_at', models.DateTimeField(blank=True, null=True)),
                 ('platform', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='interop.ltiplatform')),
