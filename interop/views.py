@@ -10,7 +10,9 @@ and what protects them is the platform's signature, the one-use state and nonce,
 """
 
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -159,12 +161,26 @@ def discuss(request: HttpRequest, reading_id: int) -> HttpResponse:
 # --- LTI 1.3 --------------------------------------------------------------------------------
 
 
-def _frame_policy(response: HttpResponse, platform: LtiPlatform | None) -> HttpResponse:
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _frame_policy(
+    response: HttpResponse, platform: LtiPlatform | None, *, form_target: str = ""
+) -> HttpResponse:
+    """Let the registered platform frame this response (and, for the deep-linking answer, let
+    its form post back to the platform). The site's Content-Security-Policy stays as it is
+    otherwise: django-csp reads these per-response changes."""
     if platform is not None:
         origins = platform.allowed_frame_origins
     else:
         origins = sorted({o for p in LtiPlatform.objects.all() for o in p.allowed_frame_origins})
-    response["Content-Security-Policy"] = "frame-ancestors " + " ".join(["'self'", *origins])
+    response._csp_replace = {"frame-ancestors": ["'self'", *origins]}
+    if form_target:
+        response._csp_update = {"form-action": [_origin(form_target)]}
+    if "csp.middleware.CSPMiddleware" not in settings.MIDDLEWARE:
+        response["Content-Security-Policy"] = "frame-ancestors " + " ".join(["'self'", *origins])
     return response
 
 
@@ -336,7 +352,7 @@ def lti_deep_link(request: HttpRequest) -> HttpResponse:
         "interop/deep_link_return.html",
         {"return_url": ticket["return_url"], "jwt": token, "pages": pages},
     )
-    return _frame_policy(response, platform)
+    return _frame_policy(response, platform, form_target=ticket["return_url"])
 
 
 @require_GET
