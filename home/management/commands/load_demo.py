@@ -2,7 +2,9 @@ from django.core.management.base import BaseCommand
 
 from wagtail.models import Locale
 
+from academies.demo import load_demo_academy
 from accounts.demo import DEMO_ACCOUNTS, demo_mfa_notice, load_demo_accounts
+from alumni.demo import load_demo_alumni
 from courses.demo import COHORT_A_CODE, load_demo_cohorts
 from forums.demo import load_demo_discussion
 from modules.demo import load_curriculum, load_translations
@@ -36,3 +38,14 @@ class Command(BaseCommand):
         posts = load_demo_discussion()
         if posts:
             self.stdout.write(f"Demo discussion: {posts} posts in cohort A's room and readings.")
+        alumni_posts = load_demo_alumni()
+        if alumni_posts:
+            self.stdout.write(
+                f"Demo alumni community: {alumni_posts} posts, profiles and one update per theme."
+            )
+        academy = load_demo_academy()
+        if academy:
+            self.stdout.write(
+                f"Demo institution: {academy.institution.name}, its section, a local unit, "
+                f"an adapted reading and the programme “{academy.programme.title}”."
+            )
