@@ -23,7 +23,7 @@ from accounts.models import User
 from lms import ratelimit
 from lms.errors import PermissionDenied, ServiceError
 
-from . import policies, selectors
+from . import extensions, policies, selectors
 from .models import (
     Certificate,
     Cohort,
@@ -124,6 +124,9 @@ def enrolment_apply(
 ) -> Enrolment:
     if not cohort.accepts_applications or cohort.state() == Cohort.State.ENDED:
         raise ServiceError("closed", _("This cohort does not take applications."))
+    refusal = extensions.application_refusal(user, cohort)
+    if refusal:
+        raise ServiceError("application_refused", refusal)
     if not statement.strip():
         raise ServiceError("statement_required", _("Please say briefly why you want to join."))
     try:

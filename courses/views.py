@@ -153,6 +153,9 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         if access.enrolment and access.enrolment.status == Enrolment.Status.DECLINED:
             message = _("Your application to this cohort was declined.")
         return forbidden(request, message)
+    refusal = extensions.application_refusal(request.user, cohort)  # e.g. nominations only
+    if refusal:
+        return forbidden(request, refusal)
     if request.method == "POST":
         form = ApplyForm(request.POST)
         if form.is_valid():

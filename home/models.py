@@ -16,7 +16,7 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("tagline"), FieldPanel("body")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["modules.CurriculumIndexPage"]
+    subpage_types = ["modules.CurriculumIndexPage", "academies.InstitutionSectionPage"]
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):

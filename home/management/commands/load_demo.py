@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from wagtail.models import Locale
 
+from academies.demo import load_demo_academy
 from accounts.demo import DEMO_ACCOUNTS, demo_mfa_notice, load_demo_accounts
 from alumni.demo import load_demo_alumni
 from courses.demo import COHORT_A_CODE, load_demo_cohorts
@@ -41,4 +42,10 @@ class Command(BaseCommand):
         if alumni_posts:
             self.stdout.write(
                 f"Demo alumni community: {alumni_posts} posts, profiles and one update per theme."
+            )
+        academy = load_demo_academy()
+        if academy:
+            self.stdout.write(
+                f"Demo institution: {academy.institution.name}, its section, a local unit, "
+                f"an adapted reading and the programme “{academy.programme.title}”."
             )
