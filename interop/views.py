@@ -93,7 +93,7 @@ def _module_or_404(page_id: int) -> ModulePage:
 
 def _module_context(module: ModulePage) -> dict:
     return {
-        "subject_title": module.title,
+        "subject_title": in_language(module, translation.get_language())[0].title,
         "subject_kind": _("Module"),
         "download_url": reverse("interop:download_module", args=[module.pk]),
     }

@@ -336,3 +336,17 @@ def test_deep_linking_returns_the_chosen_readings_signed_with_the_tools_key(
     # A forged ticket gets nothing signed.
     forged = Client().post(form["action"], {"ticket": "forged", "page": chosen})
     assert forged.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_a_mapping_takes_only_cohorts_of_the_platforms_institution(registration, course):
+    from django.core.exceptions import ValidationError
+
+    from courses.factories import CohortFactory, InstitutionFactory
+
+    foreign = CohortFactory(course=course, institution=InstitutionFactory(name="Another academy"))
+    mapping = LtiCourseMapping(platform=registration, context_id="COURSE-202", cohort=foreign)
+    with pytest.raises(ValidationError) as refused:
+        mapping.full_clean()
+    assert "cohort" in refused.value.message_dict
+    own = CohortFactory(course=course, institution=registration.institution)
+    LtiCourseMapping(platform=registration, context_id="COURSE-202", cohort=own).full_clean()

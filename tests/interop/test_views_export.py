@@ -141,3 +141,23 @@ def test_the_export_index_makes_the_same_queries_whatever_its_length(client, wor
         ModulePageFactory(parent=curriculum, title=f"Extra module {n}").save_revision().publish()
         CourseFactory(title=f"Extra course {n}")
     assert count() == small
+
+
+@pytest.mark.parametrize("fmt", ["cc13", "scorm12"])
+def test_a_download_makes_the_same_queries_whatever_the_number_of_readings(client, world, module, fmt):
+    from modules.factories import make_reading
+
+    client.force_login(world["people"]["editor"])
+    url = reverse("interop:download_module", args=[module.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"format": fmt, "language": "fr"})
+            assert response.status_code == HTTPStatus.OK
+        return len(queries)
+
+    count()
+    small = count()
+    for n in range(4):
+        make_reading(module, title=f"Extra reading {n}", passages=3)
+    assert count() == small
