@@ -159,6 +159,13 @@ class DrillForm(forms.Form):
     score = forms.TypedChoiceField(
         choices=[("", ""), *[(s, s) for s in SCORES]], coerce=int, required=False, empty_value=None
     )
+    wave = forms.TypedChoiceField(
+        choices=[("", ""), (3, 3), (6, 6)], coerce=int, required=False, empty_value=None
+    )
+    applied = forms.ChoiceField(
+        choices=[("", ""), ("case", "case"), ("request", "request"), ("draft_law", "draft_law")],
+        required=False,
+    )
     page = forms.IntegerField(required=False, min_value=1)
 
     def clean_country(self) -> str:

@@ -27,7 +27,9 @@ from django.db.models import (
     Value,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from alumni.models import ImpactResponse
 from courses.models import Cohort, CourseWeek, Enrolment, FeedbackResponse, ReadingProgress
 from forums.models import Post
 from modules.models import ModulePage, ReadingPage
@@ -493,11 +495,36 @@ def feedback_records(cohorts: QuerySet[Cohort], drill: dict) -> QuerySet[Feedbac
     )
 
 
+# The 3- and 6-month follow-up (alumni): which answer field each "applied" drill-down reads.
+APPLIED = {
+    "case": ("applied_in_case", lambda: _("in a case")),
+    "request": ("applied_in_request", lambda: _("in a request for assistance or extradition")),
+    "draft_law": ("applied_in_draft_law", lambda: _("in a draft law or regulation")),
+}
+
+
+def impact_responses(cohorts: QuerySet[Cohort]) -> QuerySet[ImpactResponse]:
+    """The follow-up answers of enrolled trainees of the selected cohorts."""
+    return ImpactResponse.objects.filter(d.enrolled_q("enrolment__"), enrolment__cohort__in=cohorts)
+
+
+def impact_records(cohorts: QuerySet[Cohort], drill: dict) -> QuerySet[ImpactResponse]:
+    records = impact_responses(cohorts)
+    if drill.get("wave"):
+        records = records.filter(wave=drill["wave"])
+    if drill.get("applied"):
+        records = records.filter(**{APPLIED[drill["applied"]][0]: True})
+    return records.select_related("enrolment__user", "enrolment__cohort").order_by(
+        "enrolment__cohort__start_date", "wave", "submitted_at", "pk"
+    )
+
+
 RECORDS = {
     "enrolments": enrolment_records,
     "readings": reading_records,
     "posts": post_records,
     "feedback": feedback_records,
+    "impact": impact_records,
 }
 
 

@@ -13,6 +13,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from alumni.models import Wave
 from courses.models import Cohort, Enrolment
 from forums.models import Post
 
@@ -20,7 +21,7 @@ from . import charts as svg
 from .forms import IMPACT_FIELDS, NOT_GIVEN, SCORES, DrillForm, Filters, impact_label
 from .models import ParticipantProfile
 from .regions import country_name, region_name, region_of, subregion_name
-from .selectors import GroupRow, Results
+from .selectors import APPLIED, GroupRow, Results
 
 
 @dataclass
@@ -533,6 +534,23 @@ def _post_row(p: Post) -> list[Cell]:
     ]
 
 
+def _yes_no(value: bool) -> Cell:
+    return Cell(value, text=_("yes") if value else _("no"))
+
+
+def _impact_row(r) -> list[Cell]:
+    return [
+        _when(r.submitted_at),
+        _person(r.enrolment.user),
+        Cell(r.enrolment.cohort.title),
+        Cell(r.wave, text=str(Wave(r.wave).label)),
+        _yes_no(r.applied_in_case),
+        _yes_no(r.applied_in_request),
+        _yes_no(r.applied_in_draft_law),
+        Cell(r.comments),
+    ]
+
+
 def _feedback_row(f) -> list[Cell]:
     return [
         _when(f.submitted_at),
@@ -575,6 +593,15 @@ def record_columns(kind: str) -> list[Column]:
             Column(_("Course week"), True),
             Column(_("Status")),
         ]
+    if kind == "impact":
+        return [
+            Column(_("Submitted on")),
+            Column(_("Trainee")),
+            Column(_("Cohort")),
+            Column(_("Follow-up")),
+            *[Column(_("Applied %(where)s") % {"where": label()}) for _field, label in APPLIED.values()],
+            Column(_("Comments")),
+        ]
     return [
         Column(_("Submitted on")),
         Column(_("Trainee")),
@@ -590,12 +617,14 @@ RECORD_ROWS = {
     "readings": _reading_row,
     "posts": _post_row,
     "feedback": _feedback_row,
+    "impact": _impact_row,
 }
 RECORD_TITLES = {
     "enrolments": gettext_lazy("Enrolments"),
     "readings": gettext_lazy("Readings read"),
     "posts": gettext_lazy("Posts"),
     "feedback": gettext_lazy("Feedback responses"),
+    "impact": gettext_lazy("Impact follow-up responses"),
 }
 
 
@@ -647,6 +676,10 @@ def describe_drill(drill: dict, filters: Filters | None = None) -> list[tuple[st
             out.append((_("Course week"), str(value)))
         elif key == "relevance":
             out.append((_("Relevance score"), str(value)))
+        elif key == "wave":
+            out.append((_("Follow-up"), str(Wave(value).label)))
+        elif key == "applied":
+            out.append((_("Applied"), str(APPLIED[value][1]())))
         elif key == "dimension":
             out.append((impact_label(value), str(drill.get("score"))))
     return out

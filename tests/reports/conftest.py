@@ -10,6 +10,10 @@ check figures travel to NOW, when A1, B1 and C1 have ended and A2 is in its firs
     A2      Academy A    fr        2025-05-18   u1 active KE judiciary, u6 active JO (no agency)
     B1      Academy B    en        2025-04-07   u7 "Zed Secret" completed NZ
     C1      (central)    es        2025-02-03   u8 completed SN
+
+Follow-up: invited at 3 months u1, u2, u3 (A1) and u7 (B1), at 6 months u7; answers:
+u1 at 3 months (applied in a case and a request), u2 at 3 months (nothing), u7 at 6
+months (a draft law).
 """
 
 import datetime as dt
@@ -20,6 +24,7 @@ import pytest
 
 from django.contrib.auth.models import Permission
 
+from alumni.models import ImpactInvitation, ImpactResponse
 from courses.factories import CohortFactory, EnrolmentFactory, InstitutionFactory, UserFactory, make_course
 from courses.models import Cohort, Enrolment, FeedbackResponse, ReadingProgress
 from forums import services as forum_services
@@ -142,6 +147,19 @@ def build_world(module) -> World:
     _post(a2, users["u1"], _at(a2, 1))
     _post(b1, users["u7"], _at(b1, 2))
     assert tutor.pk
+
+    # The 3- and 6-month follow-up (alumni): invitations and answers.
+    for enrolment, wave in [(e1, 3), (e2, 3), (e3, 3), (e7, 3), (e7, 6)]:
+        ImpactInvitation.objects.create(enrolment=enrolment, wave=wave)
+    ImpactResponse.objects.create(
+        enrolment=e1, wave=3, applied_in_case=True, applied_in_request=True, applied_in_draft_law=False
+    )
+    ImpactResponse.objects.create(
+        enrolment=e2, wave=3, applied_in_case=False, applied_in_request=False, applied_in_draft_law=False
+    )
+    ImpactResponse.objects.create(
+        enrolment=e7, wave=6, applied_in_case=False, applied_in_request=False, applied_in_draft_law=True
+    )
 
     FeedbackResponse.objects.create(enrolment=e1, relevance=5, impact_investigating=4, impact_cooperating=5)
     FeedbackResponse.objects.create(enrolment=e2, relevance=4, impact_prosecuting=3)

@@ -15,13 +15,14 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "trainee", "tutor", "admin_a", "admin_b", "manager", "superuser"]
 ACCOUNT = {"trainee": "u1", "tutor": "tutor", "admin_a": "admin_a", "admin_b": "admin_b"}
-RECORD_KINDS = ["enrolments", "readings", "posts", "feedback"]
+RECORD_KINDS = ["enrolments", "readings", "posts", "feedback", "impact"]
+TABLE_KEYS = [*BUILDERS, "followup"]
 
 
 def urls(world) -> list[str]:
     """Every reports URL, with the owned cohort A1 where a URL names a cohort."""
     out = ["/en/reports/", "/en/reports/print/", f"/en/reports/cohorts/{world.a1.pk}/print/"]
-    out += [f"/en/reports/tables/{key}.csv" for key in BUILDERS]
+    out += [f"/en/reports/tables/{key}.csv" for key in TABLE_KEYS]
     out += [f"/en/reports/records/{kind}/" for kind in RECORD_KINDS]
     out += [f"/en/reports/records/{kind}.csv" for kind in RECORD_KINDS]
     out += ["/en/reports/records/enrolments/?measure=completed&country=KE"]

@@ -94,6 +94,34 @@ def test_feedback_distributions(world):
     assert results_for(world.users["manager"]).feedback.relevance.counts[1] == 1  # u7 in B1
 
 
+def test_impact_follow_up_at_3_and_6_months(world):
+    from reports.impact import waves
+
+    def table(user):
+        cohorts = selectors.selected_cohorts(report_scope(user), Filters())
+        return {w.wave: (w.invited, w.responses, w.applied) for w in waves(cohorts)}
+
+    assert table(world.users["admin_a"]) == {
+        3: (3, 2, {"case": 1, "request": 1, "draft_law": 0}),
+        6: (0, 0, {"case": 0, "request": 0, "draft_law": 0}),
+    }
+    assert table(world.users["manager"]) == {
+        3: (4, 2, {"case": 1, "request": 1, "draft_law": 0}),
+        6: (1, 1, {"case": 0, "request": 0, "draft_law": 1}),
+    }
+
+
+def test_the_follow_up_table_links_to_its_answers(client, world):
+    client.force_login(world.users["admin_a"])
+    page = client.get("/en/reports/").content.decode()
+    assert "Impact follow-up at 3 and 6 months" in page
+    assert "1 (50.0 %)" in page  # applied in a case: 1 of the 2 answers at 3 months
+    answers = client.get("/en/reports/records/impact/?wave=3&applied=case").content.decode()
+    assert "1 record behind the figure" in answers and "Una One" in answers
+    csv_text = b"".join(client.get("/en/reports/tables/followup.csv").streaming_content).decode("utf-8-sig")
+    assert csv_text.splitlines()[1].startswith("Three months after the course,3,2,66.7,1,1,0")
+
+
 def test_quarterly_trends_follow_the_cohort_start(world):
     quarters = {
         q.key: (q.cohorts, q.enrolled, q.completed) for q in results_for(world.users["manager"]).quarters
