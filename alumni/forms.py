@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.forms import NoColonMixin
 from courses.models import Enrolment
 
+from .countries import country_choices
 from .models import DIRECTORY_LANGUAGES, DirectoryProfile, Subscription, Theme, Update
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -42,12 +43,8 @@ class ProfileForm(NoColonMixin, forms.Form):
     display_name = forms.CharField(
         label=_("Name or pseudonym"), max_length=80, help_text=_("How you appear in the directory.")
     )
-    country = forms.CharField(
-        label=_("Country"),
-        max_length=2,
-        required=False,
-        help_text=_("Two-letter code, like KE."),
-        widget=forms.TextInput(attrs={"size": 3, "autocomplete": "country"}),
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, widget=forms.Select(attrs={"autocomplete": "country"})
     )
     agency_type = forms.ChoiceField(
         label=_("Agency"), choices=[("", "—"), *Enrolment.AgencyType.choices], required=False
@@ -82,6 +79,10 @@ class ProfileForm(NoColonMixin, forms.Form):
         ),
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—"), *country_choices()]
+
 
 class DirectorySearchForm(NoColonMixin, forms.Form):
     country = forms.ChoiceField(label=_("Country"), required=False)
@@ -94,7 +95,7 @@ class DirectorySearchForm(NoColonMixin, forms.Form):
 
     def __init__(self, *args, countries: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Any country")), *[(c, c) for c in countries]]
+        self.fields["country"].choices = [("", _("Any country")), *country_choices(countries)]
 
 
 class ContactRequestForm(NoColonMixin, forms.Form):

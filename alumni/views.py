@@ -81,6 +81,8 @@ def home(request: HttpRequest) -> HttpResponse:
     who = _standing(request)
     if not policies.can_enter(who):
         return render(request, "alumni/not_member.html", {"archives": selectors.archives_for(request.user)})
+    if not AlumniRoom.objects.exists():  # a fresh site: the shared rooms appear on first visit
+        services.alumni_rooms_ensure()
     tutored = selectors.tutored_cohorts(request.user) if who.is_tutor else []
     subscription = selectors.subscription_for(request.user)
     followed = subscription.themes if subscription else []
