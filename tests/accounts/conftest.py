@@ -60,7 +60,7 @@ def cohort(db):
     return make_cohort("cohort-a")
 
 
-def make_person(kind: str, cohort):
+def make_person(kind: str, cohort=None):
     """One account per kind of person the platform knows."""
     account = user(f"{kind.replace('_', '-')}@example.org")
     if kind == "trainee":
