@@ -26,28 +26,33 @@ def test_hostile_posts_run_no_script_live_or_on_reload(new_context):
     ensure_site_home()
     cohort = make_cohort("hostile")
     services.cohort_space_ensure(cohort)
-    attacker, reader = user("attacker@example.org"), user("reader@example.org")
-    enrol(attacker, cohort)
-    enrol(reader, cohort, Enrolment.Role.TRAINEE)
+    enrol(user("attacker@example.org"), cohort)
+    enrol(user("reader@example.org"), cohort, Enrolment.Role.TRAINEE)
 
-    page = new_context().new_page()
-    dialogs = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    login(page, "reader@example.org")
-    page.goto(f"/en/cohorts/{cohort.slug}/room/")
-    expect(page.locator("#connection-state")).to_have_attribute("data-state", "live")
+    pages = {}
+    dialogs: list[str] = []
+    for who in ("attacker", "reader"):
+        page = new_context().new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        login(page, f"{who}@example.org")
+        page.goto(f"/en/cohorts/{cohort.slug}/room/")
+        expect(page.locator("#connection-state")).to_have_attribute("data-state", "live")
+        pages[who] = page
+    attacker, reader = pages["attacker"], pages["reader"]
 
-    general = cohort.space.threads.get(kind="general")
-    # Posted while the reader's page is open: the live path inserts the server-sanitised HTML.
+    # Posted through the real socket while the reader's page is open: the live path.
     for n, payload in enumerate(PAYLOADS):
-        services.post_create(user=attacker, thread=general, body=payload, client_msg_id=f"h{n}")
-    expect(page.locator("#posts .post")).to_have_count(len(PAYLOADS))
-    for link in page.locator("#posts a").all():
-        href = link.get_attribute("href") or ""
-        assert not href.lower().startswith(("javascript:", "data:")), href
-    assert page.evaluate("() => window.__pwned") is None
-    page.reload()
-    expect(page.locator("#posts .post")).to_have_count(len(PAYLOADS))
-    assert page.evaluate("() => window.__pwned") is None
-    assert page.locator("#posts script, #posts iframe, #posts svg, #posts img").count() == 0
+        attacker.fill("#composer textarea[name=body]", f"case {n}: {payload}")
+        attacker.click("#composer button[type=submit]")
+        expect(reader.locator("#posts .post", has_text=f"case {n}:")).to_have_count(1)
+    for page in (reader, attacker):
+        assert page.evaluate("() => window.__pwned") is None
+        for link in page.locator("#posts a").all():
+            href = (link.get_attribute("href") or "").strip().lower()
+            assert not href.startswith(("javascript:", "data:", "vbscript:")), href
+        assert page.locator("#posts script, #posts iframe, #posts svg, #posts img, #posts style").count() == 0
+    reader.reload()
+    expect(reader.locator("#posts .post")).to_have_count(len(PAYLOADS))
+    assert reader.evaluate("() => window.__pwned") is None
+    assert reader.locator("#posts script, #posts iframe, #posts svg, #posts img").count() == 0
     assert dialogs == []
