@@ -434,6 +434,8 @@ def contact_request_decide(*, user, request: ContactRequest, accept: bool) -> Co
     )
     if not policies.can_decide_contact(user, request):
         raise PermissionDenied(_("Only the person asked may answer, once."))
+    if accept and not selectors.community_members().filter(pk=request.sender_id).exists():
+        raise ServiceError("sender_gone", _("This person is no longer in the alumni community."))
     request.status = ContactRequest.Status.ACCEPTED if accept else ContactRequest.Status.DECLINED
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_at"])
