@@ -3,15 +3,13 @@ may export. Readings come in bulk (a fixed number of queries, whatever their cou
 
 from dataclasses import dataclass, field
 
-from django.utils import translation
-
 from wagtail.models import Locale, Page
 
 from accounts.models import User
 from courses.models import Cohort, Course, CourseWeek, Enrolment
 from courses.selectors import week_of_reading
 from modules.models import CurriculumIndexPage, ModulePage, ReadingPage
-from modules.selectors import in_language, localized_children
+from modules.selectors import in_language
 
 
 @dataclass
@@ -52,16 +50,34 @@ def _default_locale_page(page: Page) -> Page:
     return page.get_translation_or_none(default) or page
 
 
+def _in_language(originals: list[ReadingPage], language: str) -> list[tuple[ReadingPage, bool]]:
+    """Each reading in `language` where a live translation exists, else the original, flagged
+    as a fallback whenever it is not in `language` (one query)."""
+    locale = Locale.objects.filter(language_code=language).first()
+    translated: dict = {}
+    if locale is not None:
+        translated = {
+            page.translation_key: page
+            for page in ReadingPage.objects.filter(
+                translation_key__in=[p.translation_key for p in originals], locale=locale
+            )
+            .live()
+            .specific()
+        }
+    result = []
+    for original in originals:
+        page = translated.get(original.translation_key, original)
+        result.append((page, locale is None or page.locale_id != locale.pk))
+    return result
+
+
 def module_tree(module: ModulePage, language: str) -> ExportTree:
     source = _default_locale_page(module)
     titled, _ = in_language(source, language)
-    with translation.override(language):
-        # Active locale = the package's language: localized_children picks its translations.
-        children = localized_children(source, ReadingPage)
-    originals = {page.translation_key: page.pk for page in ReadingPage.objects.child_of(source).live()}
+    originals = list(ReadingPage.objects.child_of(source).live().specific())
     readings = [
-        ExportReading(page=page, original_id=originals.get(page.translation_key, page.pk), fallback=fallback)
-        for page, fallback in children
+        ExportReading(page=page, original_id=original.pk, fallback=fallback)
+        for original, (page, fallback) in zip(originals, _in_language(originals, language), strict=True)
     ]
     return ExportTree(
         kind="module",
@@ -77,26 +93,15 @@ def programme_tree(course: Course, language: str) -> ExportTree:
     weeks = list(CourseWeek.objects.filter(course=course).order_by("sort_order"))
     ids = [pk for week in weeks for pk in week.reading_ids]
     originals = {page.pk: page for page in ReadingPage.objects.filter(pk__in=ids).live().specific()}
-    locale = Locale.objects.filter(language_code=language).first()
-    translated: dict = {}
-    if locale is not None:
-        translated = {
-            page.translation_key: page
-            for page in ReadingPage.objects.filter(
-                translation_key__in=[p.translation_key for p in originals.values()], locale=locale
-            )
-            .live()
-            .specific()
-        }
+    localised = dict(zip(originals, _in_language(list(originals.values()), language), strict=True))
     sections = []
     for week in weeks:
         readings = []
         for pk in week.reading_ids:
-            original = originals.get(pk)
-            if original is None:
+            if pk not in localised:
                 continue
-            page = translated.get(original.translation_key)
-            readings.append(ExportReading(page=page or original, original_id=pk, fallback=page is None))
+            page, fallback = localised[pk]
+            readings.append(ExportReading(page=page, original_id=pk, fallback=fallback))
         sections.append(
             ExportSection(
                 title=week.title,

@@ -11,6 +11,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from interop import selectors
 from interop.packaging import build_common_cartridge
@@ -103,14 +105,13 @@ def test_the_manifest_has_the_structure_cc_1_3_fixes(module_package, readings):
             assert item.find(f"{CP}item") is not None, "a folder holds items"
     module_folder = root_item.find(f"{CP}item")
     assert module_folder.findtext(f"{CP}title") == "Foundations"
-    assert [i.findtext(f"{CP}title") for i in module_folder.findall(f"{CP}item")] == [
-        "Les instruments universels",
-        "Discussion: Les instruments universels",
-        "Rule of law",
-        "Discussion: Rule of law",
-        "International cooperation",
-        "Discussion: International cooperation",
-    ]
+    with translation.override("fr"):
+        discussion = gettext("Discussion: %(title)s")
+    assert discussion != "Discussion: %(title)s", "in the package's language"
+    expected = []
+    for title in ("Les instruments universels", "Rule of law", "International cooperation"):
+        expected += [title, discussion % {"title": title}]
+    assert [i.findtext(f"{CP}title") for i in module_folder.findall(f"{CP}item")] == expected
 
     # Resources: CC types; web content with an href that is one of its files; files exist;
     # dependencies resolve; every file of the package is declared by some resource.
@@ -176,6 +177,14 @@ def test_arabic_packages_read_right_to_left(client, people, readings):
     files, _ = download(client, people["staff"], url, format="cc13", language="ar")
     page = BeautifulSoup(files["readings/r01.html"], "html.parser")
     assert page.html["lang"] == "ar" and page.html["dir"] == "rtl"
+    # The package's own words are in Arabic too (the reading itself falls back to English).
+    with translation.override("ar"):
+        for selector, english in (
+            ("#end-of-reading", "End of the reading."),
+            (".notice", "This reading is not yet translated: it is shown in English."),
+        ):
+            assert gettext(english) != english, "the Arabic catalogue has it"
+            assert page.select_one(selector).get_text() == gettext(english)
     assert (
         ET.fromstring(files["imsmanifest.xml"]).find(f"{CP}metadata/{LOM}lom/{LOM}general/{LOM}language").text
         == "ar"
