@@ -31,7 +31,11 @@ class Command(BaseCommand):
     def _time(self, client: Client, url: str, runs: int) -> tuple[float, int, int]:
         response = client.get(url)  # warm-up: template and content-type caches
         if response.status_code != 200:
-            raise CommandError(f"{url} answered {response.status_code}")
+            where = response.get("Location", "")
+            raise CommandError(
+                f"{url} answered {response.status_code} {where}: does the user need two-factor set-up? "
+                "Run load_demo (it sets up the demo accounts) or pass --email."
+            )
         samples = []
         for _n in range(runs):
             with CaptureQueriesContext(connection) as queries:
