@@ -78,7 +78,7 @@ class AlumniImpactSource:
         ]
         rows, points = [], []
         for row in waves(cohorts):
-            label = str(Wave(row.wave).label)
+            label = _("After %(months)s months") % {"months": row.wave}
             cells = [
                 Cell(label),
                 Cell(row.invited),

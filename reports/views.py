@@ -140,7 +140,7 @@ def records(request: HttpRequest, scope: policies.ReportScope, kind: str) -> Htt
             "page": page,
             "filters": filters,
             "drill": tables.describe_drill(drill, filters),
-            "query": query,
+            "records_query": query,
             "dashboard_query": filters.querystring(),
         },
     )

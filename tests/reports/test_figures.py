@@ -119,7 +119,7 @@ def test_the_follow_up_table_links_to_its_answers(client, world):
     answers = client.get("/en/reports/records/impact/?wave=3&applied=case").content.decode()
     assert "1 record behind the figure" in answers and "Una One" in answers
     csv_text = b"".join(client.get("/en/reports/tables/followup.csv").streaming_content).decode("utf-8-sig")
-    assert csv_text.splitlines()[1].startswith("Three months after the course,3,2,66.7,1,1,0")
+    assert csv_text.splitlines()[1].startswith("After 3 months,3,2,66.7,1,1,0")
 
 
 def test_quarterly_trends_follow_the_cohort_start(world):
