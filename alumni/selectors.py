@@ -208,6 +208,10 @@ def profile_of(user) -> DirectoryProfile | None:
     )
 
 
+def pending_requests_count(user) -> int:
+    return ContactRequest.objects.filter(recipient=user, status=ContactRequest.Status.PENDING).count()
+
+
 @dataclass
 class ContactBox:
     incoming: list[ContactRequest]

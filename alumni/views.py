@@ -86,9 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
     tutored = selectors.tutored_cohorts(request.user) if who.is_tutor else []
     subscription = selectors.subscription_for(request.user)
     followed = subscription.themes if subscription else []
-    pending = ContactRequest.objects.filter(
-        recipient=request.user, status=ContactRequest.Status.PENDING
-    ).count()
+    pending = selectors.pending_requests_count(request.user)
     return render(
         request,
         "alumni/home.html",
