@@ -16,12 +16,10 @@ from django.db import NotSupportedError, connection
 from django.db.models import (
     Avg,
     Count,
-    Exists,
     F,
     Func,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -533,7 +531,3 @@ def cohort_tutors(cohort: Cohort) -> list[str]:
         e.user.public_name
         for e in cohort.enrolments.tutors().select_related("user").order_by("user__display_name")
     ]
-
-
-def has_any_data(scope: ReportScope) -> bool:
-    return scope.cohorts().filter(Exists(Enrolment.objects.filter(cohort=OuterRef("pk")))).exists()
