@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, REDIS_URL
+from .base import BASE_DIR, DATABASES, REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
@@ -29,4 +29,4 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Other apps' tests sign tutors and editors in without a second factor; tests/accounts switch
 # the two-factor requirement back on (accounts.middleware, issue 10).
-ACCOUNTS_MFA_ENFORCED = False
+ACCOUNTS_MFA_ENFORCED = env.bool("ACCOUNTS_MFA_ENFORCED", default=False)
