@@ -178,11 +178,11 @@ def programme_view(programme: Programme, request: HttpRequest | None = None) -> 
     """The programme's units in order, each in the active language where a shared page has a
     translation: three queries, whatever the number of units."""
     units = list(ProgrammeUnit.objects.filter(programme=programme).select_related("page"))
-    active = Locale.get_active()
+    active, default = Locale.get_active(), Locale.get_default()
     shared_types = [ContentType.objects.get_for_model(m).pk for m in (ModulePage, ReadingPage)]
     translations: dict = {}
     wanted = [u.page.translation_key for u in units if u.page.content_type_id in shared_types]
-    if wanted and active.pk != units[0].page.locale_id:
+    if wanted and active.pk != default.pk:
         translations = {
             page.translation_key: page
             for page in Page.objects.filter(translation_key__in=wanted, locale=active).live()
@@ -216,23 +216,28 @@ class Choice:
     label: str
 
 
+def shared_modules() -> list[ModulePage]:
+    return list(ModulePage.objects.live().filter(locale=Locale.get_default()).order_by("path"))
+
+
+def shared_reading_choices(modules: list[ModulePage] | None = None) -> list[Choice]:
+    """Every published shared reading, labelled "Module › Reading", in curriculum order."""
+    modules = shared_modules() if modules is None else modules
+    module_titles = {m.path: m.title for m in modules}
+    readings = ReadingPage.objects.live().filter(locale=Locale.get_default()).order_by("path")
+    return [Choice(r.pk, f"{module_titles.get(r.path[: -Page.steplen], '')} › {r.title}") for r in readings]
+
+
 def addable_pages(institution: Institution, programme: Programme) -> list[tuple[str, list[Choice]]]:
     """What may be added to a programme, grouped for a <select>: shared modules, shared readings
     (by module), and the institution's own local units and adapted readings. Four queries."""
-    default = Locale.get_default()
     taken = set(programme.units.values_list("page_id", flat=True))
-    modules = list(ModulePage.objects.live().filter(locale=default).order_by("path"))
-    module_titles = {m.path: m.title for m in modules}
-    readings = ReadingPage.objects.live().filter(locale=default).order_by("path")
+    modules = shared_modules()
     groups: list[tuple[str, list[Choice]]] = [
         (str(_("Shared modules")), [Choice(m.pk, m.title) for m in modules if m.pk not in taken]),
         (
             str(_("Shared readings")),
-            [
-                Choice(r.pk, f"{module_titles.get(r.path[: -Page.steplen], '')} › {r.title}")
-                for r in readings
-                if r.pk not in taken
-            ],
+            [choice for choice in shared_reading_choices(modules) if choice.page_id not in taken],
         ),
     ]
     section = section_of(institution)

@@ -27,6 +27,7 @@ urlpatterns = [
         name="nomination_withdraw",
     ),
     path("cohorts/<slug:slug>/settings/", views.cohort_settings, name="cohort_settings"),
+    path("readings/adapt/", views.adapt_choose, name="adapt_choose"),
     path("readings/<int:reading_id>/adapt/", views.adapt, name="adapt"),
     path("adaptations/<int:page_id>/", views.adaptation_review, name="adaptation"),
 ]

@@ -117,7 +117,8 @@ def institution(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "editors": selectors.editors_of(institution) if can_manage else [],
             "focal_points": institution.focal_points.select_related("user") if can_manage else [],
-            "person_form": PersonForm(),
+            "shared_readings": selectors.shared_reading_choices() if section else [],
+            "can_adapt": policies.can_add_to_section(request.user, section),
         },
     )
 
@@ -542,6 +543,17 @@ def programme_unit(request: HttpRequest, pk: int, slug: str, unit_id: int) -> Ht
 def _editable_sections(user) -> list[InstitutionSectionPage]:
     sections = InstitutionSectionPage.objects.select_related("institution").order_by("title")
     return [s for s in sections if policies.can_add_to_section(user, s)]
+
+
+@require_GET
+@login_required
+def adapt_choose(request: HttpRequest) -> HttpResponse:
+    """The no-script way from a list of readings to the adaptation form of one of them."""
+    try:
+        reading_id = int(request.GET.get("reading", ""))
+    except ValueError:
+        raise Http404 from None
+    return redirect("academies:adapt", reading_id=reading_id)
 
 
 @require_http_methods(["GET", "POST"])
