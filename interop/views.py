@@ -281,8 +281,8 @@ def lti_launch(request: HttpRequest) -> HttpResponse:
 def _deep_link_picker(request: HttpRequest, result: services.LaunchResult) -> HttpResponse:
     settings_claim = result.deep_linking
     if "ltiResourceLink" not in settings_claim.get("accept_types", ["ltiResourceLink"]):
-        raise_error = lti.LtiError("unsupported_message", _("Your LMS asked for content Legis cannot give."))
-        return _lti_error(request, raise_error, result.platform)
+        error = lti.LtiError("unsupported_message", _("Your LMS asked for content Legis cannot give."))
+        return _lti_error(request, error, result.platform)
     ticket = signing.dumps(
         {
             "platform": result.platform.pk,
@@ -327,7 +327,6 @@ def lti_deep_link(request: HttpRequest) -> HttpResponse:
             ids.append(int(value))
     pages = selectors.pages_by_ids(ids if ticket["multiple"] else ids[:1])
     if not pages:
-        messages_error = _("Choose at least one module or reading.")
         response = render(
             request,
             "interop/deep_link_select.html",
@@ -335,7 +334,7 @@ def lti_deep_link(request: HttpRequest) -> HttpResponse:
                 "outline": selectors.curriculum_outline(),
                 "ticket": request.POST["ticket"],
                 "multiple": ticket["multiple"],
-                "error": messages_error,
+                "error": _("Choose at least one module or reading."),
             },
             status=HTTPStatus.BAD_REQUEST,
         )
