@@ -36,7 +36,9 @@ class LegisUserAdmin(UserAdmin):
             self.message_user(request, _("%(n)d accounts deactivated.") % {"n": done}, messages.SUCCESS)
 
     def save_model(self, request, obj, form, change) -> None:
-        was_active = change and "is_active" in form.changed_data and not obj.is_active
+        switched = change and "is_active" in form.changed_data
         super().save_model(request, obj, form, change)
-        if was_active:
+        if switched and obj.is_active:
+            services.account_reactivated_elsewhere(user=obj, request=request)
+        elif switched:
             services.account_deactivated_elsewhere(user=obj, request=request)

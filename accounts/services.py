@@ -72,6 +72,10 @@ def account_deactivated_elsewhere(*, user: User, request: HttpRequest | None = N
         transaction.on_commit(partial(revoke_sockets, user.pk))
 
 
+def account_reactivated_elsewhere(*, user: User, request: HttpRequest | None = None) -> None:
+    audit.record(Kind.REACTIVATED, user=user, request=request, via="admin form")
+
+
 def account_removed_by_admin(*, user_id: int, email: str, request: HttpRequest | None = None) -> None:
     """Wagtail's user delete view removed an account: log it and close its sockets."""
     audit.record(Kind.DELETED, user_label=email, request=request, via="admin form")

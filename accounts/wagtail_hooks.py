@@ -132,8 +132,13 @@ def remember_active(request, user) -> None:
 
 
 @hooks.register("after_edit_user")
-def deactivated_in_admin(request, user) -> None:
-    if getattr(request, "_legis_user_was_active", False) and not user.is_active:
+def activity_changed_in_admin(request, user) -> None:
+    was_active = getattr(request, "_legis_user_was_active", None)
+    if was_active is None or was_active == user.is_active:
+        return
+    if user.is_active:
+        services.account_reactivated_elsewhere(user=user, request=request)
+    else:
         services.account_deactivated_elsewhere(user=user, request=request)
 
 

@@ -146,3 +146,45 @@ async def test_deactivation_closes_an_open_discussion_socket():
     assert any('"revoked"' in f.get("text", "") for f in frames)
     assert output["code"] == 4403
     await socket.disconnect()
+
+
+@pytest.mark.django_db
+def test_the_django_admin_action_deactivates_through_the_service(home):
+    admin = user("admin@example.org")
+    admin.is_superuser = admin.is_staff = True
+    admin.save()
+    give_totp(admin)
+    people = [user("a@example.org"), user("b@example.org")]
+    browsers = [signed_in_client(p) for p in people]
+    admin_client = Client()
+    admin_client.force_login(admin)
+    response = admin_client.post(
+        "/django-admin/accounts/user/",
+        {"action": "deactivate", "_selected_action": [p.pk for p in people]},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert not User.objects.filter(pk__in=[p.pk for p in people], is_active=True).exists()
+    assert all(b.get("/en/accounts/profile/").status_code == HTTPStatus.FOUND for b in browsers)
+    assert SecurityEvent.objects.filter(kind="deactivated", actor=admin).count() == 2
+
+
+@pytest.mark.django_db
+def test_reticking_active_in_the_wagtail_admin_is_recorded(home):
+    admin = user("admin@example.org")
+    admin.is_superuser = admin.is_staff = True
+    admin.save()
+    give_totp(admin)
+    person = user("someone@example.org")
+    person.is_active = False
+    person.save()
+    admin_client = Client()
+    admin_client.force_login(admin)
+    data = {
+        "email": person.email,
+        "username": person.username,
+        "first_name": "Some",
+        "last_name": "One",
+        "is_active": "on",
+    }
+    assert admin_client.post(f"/admin/users/edit/{person.pk}/", data).status_code == HTTPStatus.FOUND
+    assert SecurityEvent.objects.filter(kind="reactivated", user=person, actor=admin).exists()
