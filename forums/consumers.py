@@ -2,12 +2,15 @@
 validate the frame, call a service in a thread, send what it returns.
 The protocol is documented in docs/realtime.md."""
 
+import asyncio
 import json
 import logging
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
@@ -28,6 +31,8 @@ MAX_FRAME_BYTES = 16 * 1024
 FRAME_LIMIT, FRAME_WINDOW_SECONDS = 60, 10
 REPLAY_LIMIT = 500
 CLOSE_FORBIDDEN = 4403
+# Joins and leaves of a space within this many seconds share one presence broadcast.
+PRESENCE_COALESCE_SECONDS = 1.0
 PRESENCE_WINDOW = timedelta(seconds=90)
 
 
@@ -57,6 +62,18 @@ def _str(frame: dict, name: str, *, required: bool = True) -> str:
 class SpaceConsumer(AsyncWebsocketConsumer):
     access: policies.SpaceAccess | None = None
 
+    async def dispatch(self, message: dict) -> None:
+        """Channels' dispatch without its `aclose_old_connections()` before every message.
+
+        That call is a trip through the one thread that runs all sync code, so one event
+        delivered to a room of N sockets queued N trips behind the database work of posts
+        and joins (docs/performance.md). Every database call here goes through
+        `database_sync_to_async`, which closes stale connections itself."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     # ---- lifecycle -------------------------------------------------------------------------------
     async def connect(self) -> None:
         self.space_id = int(self.scope["url_route"]["kwargs"]["space_id"])
@@ -80,15 +97,15 @@ class SpaceConsumer(AsyncWebsocketConsumer):
                 "max_frame_bytes": MAX_FRAME_BYTES,
             }
         )
-        await self.channel_layer.group_send(self.group, {"type": "presence.update", "online": online})
+        self._announce_presence()
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "group", None) is None:
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
         await self.channel_layer.group_discard(events.user_group(self.user.pk), self.channel_name)
-        online = await self._leave()
-        await self.channel_layer.group_send(self.group, {"type": "presence.update", "online": online})
+        await self._leave()
+        self._announce_presence()
 
     # ---- frames from the client ------------------------------------------------------------------
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -325,6 +342,18 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             await self._revoke()
 
     # ---- helpers ---------------------------------------------------------------------------------
+    def _announce_presence(self) -> None:
+        """Tell the room who is online, at most once a second per space and process: a room
+        of N opening at once would otherwise send N lists of up to N names to N sockets."""
+        loop = asyncio.get_running_loop()
+        due = _presence_due.setdefault(loop, set())
+        if self.space_id in due:
+            return
+        due.add(self.space_id)
+        task = loop.create_task(_broadcast_presence(self.channel_layer, self.space_id, due))
+        _presence_tasks.add(task)
+        task.add_done_callback(_presence_tasks.discard)
+
     def _within_frame_rate(self) -> bool:
         now = time.monotonic()
         window = getattr(self, "_frame_window", None)
@@ -397,9 +426,25 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         return selectors.online(self.space_id, PRESENCE_WINDOW), last_id
 
     @database_sync_to_async
-    def _leave(self) -> list[dict]:
+    def _leave(self) -> None:
         Presence.objects.filter(channel_name=self.channel_name).delete()
-        return selectors.online(self.space_id, PRESENCE_WINDOW)
+
+
+# Per event loop, the spaces whose presence broadcast is already scheduled in this process.
+_presence_due: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, set[int]] = weakref.WeakKeyDictionary()
+_presence_tasks: set[asyncio.Task] = set()
+
+
+async def _broadcast_presence(layer, space_id: int, due: set[int]) -> None:
+    try:
+        await asyncio.sleep(PRESENCE_COALESCE_SECONDS)
+    finally:
+        due.discard(space_id)
+    try:
+        online = await database_sync_to_async(selectors.online)(space_id, PRESENCE_WINDOW)
+        await layer.group_send(f"space-{space_id}", {"type": "presence.update", "online": online})
+    except Exception:  # best effort, like every broadcast: the next join or leave tries again
+        logger.warning("presence broadcast for space %s failed", space_id, exc_info=True)
 
 
 Handler = Callable[[SpaceConsumer, dict], Awaitable[None]]
