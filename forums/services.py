@@ -197,9 +197,11 @@ def post_delete(*, user, post: Post, reason: str = "") -> Post:
 
 
 def _moderate_post(
-    *, actor, post: Post, action: str, new_status: str, reason: str, allowed_from: set[str]
+    *, actor, post: Post, action: str, new_status: str, reason: str, allowed_from: set[str],
+    reason_required: bool = False,
 ) -> Post:
-    _require_moderator(actor, post.space)
+    _require_moderator(actor, post.space)  # permission first: refusals reveal nothing else
+    reason = _require_reason(reason) if reason_required else (reason or "").strip()
     if post.status not in allowed_from:
         raise ServiceError("invalid_state", _("That post cannot be changed that way now."))
     post.status = new_status
@@ -217,7 +219,8 @@ def post_hide(*, actor, post: Post, reason: str) -> Post:
         post=post,
         action="hidden",
         new_status=Post.Status.HIDDEN,
-        reason=_require_reason(reason),
+        reason=reason,
+        reason_required=True,
         allowed_from={Post.Status.VISIBLE, Post.Status.HELD},
     )
 
@@ -229,7 +232,7 @@ def post_restore(*, actor, post: Post, reason: str = "") -> Post:
         post=post,
         action="restored",
         new_status=Post.Status.VISIBLE,
-        reason=(reason or "").strip(),
+        reason=reason,
         allowed_from={Post.Status.HIDDEN},
     )
 
