@@ -14,10 +14,12 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils import timezone
 
+from accounts.selectors import security_profile
 from lms.errors import ServiceError
 from modules.models import ReadingPage
 
@@ -406,6 +408,8 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         stored = session.__class__(session.session_key)
         if str(stored.get("_auth_user_id")) != str(user.pk):
             return None  # logged out (in this tab or another)
+        if settings.ACCOUNTS_MFA_ENFORCED and security_profile(fresh).mfa_missing:
+            return None  # people with powers use them only behind a second factor, here as over HTTP
         space = (
             Space.objects.select_related("cohort__course", "cohort__institution")
             .filter(pk=self.space_id)

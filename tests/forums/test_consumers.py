@@ -319,3 +319,13 @@ async def test_flooding_frames_is_refused_and_the_socket_survives(space, trainee
     assert codes[:5] == ["pong"] * 5
     assert codes[5:] == ["rate_limited", "rate_limited"]
     await alice.disconnect()
+
+
+async def test_a_tutor_without_a_second_factor_is_refused_when_it_is_required(space, tutor, settings):
+    settings.ACCOUNTS_MFA_ENFORCED = True
+    communicator, connected = await connect(tutor, space, expect_ok=False)
+    assert not connected
+    settings.ACCOUNTS_MFA_ENFORCED = False
+    communicator, connected = await connect(tutor, space)
+    assert connected
+    await communicator.disconnect()
