@@ -13,6 +13,8 @@ from channels.layers import get_channel_layer
 
 from django.db.models import Count
 
+from accounts.names import display_name_for
+
 from .models import Event, Post, Reaction, Space, Thread
 
 logger = logging.getLogger(__name__)
@@ -29,10 +31,13 @@ POST_KINDS = {
 THREAD_KINDS = {"thread.created", "thread.locked", "thread.unlocked", "thread.pinned", "thread.unpinned"}
 
 
-def author_payload(user) -> dict:
-    if user is None:
-        return {"id": None, "name": "Former participant"}
-    return {"id": user.pk, "name": user.public_name}
+def author_payload(user, cohort=None, *, moderator: bool = False) -> dict:
+    """Who wrote it, as this kind of viewer may see them: a cohort that allows pseudonyms
+    shows the pseudonym, with the real name beside it for its tutors only."""
+    return {
+        "id": user.pk if user else None,
+        "name": display_name_for(None, user, cohort, viewer_is_tutor=moderator),
+    }
 
 
 def post_payload(post: Post, *, moderator: bool, reactions: dict[str, int] | None = None) -> dict:
@@ -40,7 +45,7 @@ def post_payload(post: Post, *, moderator: bool, reactions: dict[str, int] | Non
     return {
         "post": post.pk,
         "thread": post.thread_id,
-        "author": author_payload(post.author),
+        "author": author_payload(post.author, post.space.cohort, moderator=moderator),
         "html": post.body_html if shows_body else "",
         "status": post.status,
         "reason": post.moderation_reason if moderator else "",
@@ -113,7 +118,7 @@ def replay(space: Space, after: int, upto: int | None = None, limit: int = 500) 
     events = Event.objects.filter(space=space, seq__gt=after).order_by("seq")
     if upto is not None:
         events = events.filter(seq__lte=upto)
-    events = list(events.select_related("post__author", "thread")[:limit])
+    events = list(events.select_related("post__author", "post__space__cohort", "thread")[:limit])
     counts = reaction_counts({e.post_id for e in events if e.post_id})
     return [
         message_for(e, post=e.post, thread=e.thread, reactions=counts.get(e.post_id) if e.post_id else None)

@@ -6,20 +6,22 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.names import display_name_for
+
 from . import events, policies
 from .models import Flag, ModerationLog, Post, Presence, Reaction, Space, Thread
 
 
 def online(space_id: int, window: timedelta) -> list[dict]:
-    """Who has a live socket in the space (one entry per person)."""
+    """Who has a live socket in the space (one entry per person, by their public name)."""
     rows = (
         Presence.objects.filter(space_id=space_id, last_seen__gte=timezone.now() - window)
-        .select_related("user")
+        .select_related("user", "space__cohort")
         .order_by("user_id")
     )
     people: dict[int, dict] = {}
     for row in rows:
-        people.setdefault(row.user_id, events.author_payload(row.user))
+        people.setdefault(row.user_id, events.author_payload(row.user, row.space.cohort))
     return list(people.values())
 
 
@@ -45,6 +47,7 @@ class PostView:
     reactions: dict[str, int]
     html: str
     shows_body: bool
+    author_name: str = ""
 
     @property
     def reaction_list(self) -> list[tuple[str, str, int]]:
@@ -59,6 +62,7 @@ def thread_posts(thread: Thread, access: policies.SpaceAccess) -> list[PostView]
         .order_by("created_at", "pk")
     )
     counts = events.reaction_counts(p.pk for p in posts)
+    cohort = access.space.cohort
     views = []
     for post in posts:
         shows = post.status == Post.Status.VISIBLE or (
@@ -72,6 +76,7 @@ def thread_posts(thread: Thread, access: policies.SpaceAccess) -> list[PostView]
                 reactions=counts.get(post.pk, {}),
                 html=post.body_html if shows else "",
                 shows_body=shows,
+                author_name=display_name_for(None, post.author, cohort, viewer_is_tutor=access.can_moderate),
             )
         )
     return views
@@ -188,6 +193,9 @@ def passage_layer(
                 reactions=counts.get(post.pk, {}),
                 html=post.body_html if shows else "",
                 shows_body=shows,
+                author_name=display_name_for(
+                    None, post.author, space.cohort, viewer_is_tutor=access.can_moderate
+                ),
             )
         )
     cohort = space.cohort
@@ -209,9 +217,13 @@ def passage_layer(
                     space__cohort__ends_at__lte=timezone.now(),
                 )
                 .exclude(space=space)
-                .select_related("author", "thread")
+                .select_related("author", "thread", "space__cohort")
             )
             for post in past:
+                # Later cohorts see a past cohort's pseudonyms, never the names behind them.
+                post.shown_author = display_name_for(
+                    None, post.author, post.space.cohort, viewer_is_tutor=False
+                )
                 block = post.thread.anchor_block
                 passages.setdefault(block, PassageView(block, None, [], [], [])).past_notable.append(post)
     current = set(reading.passage_ids)

@@ -197,7 +197,13 @@ def post_delete(*, user, post: Post, reason: str = "") -> Post:
 
 
 def _moderate_post(
-    *, actor, post: Post, action: str, new_status: str, reason: str, allowed_from: set[str],
+    *,
+    actor,
+    post: Post,
+    action: str,
+    new_status: str,
+    reason: str,
+    allowed_from: set[str],
     reason_required: bool = False,
 ) -> Post:
     _require_moderator(actor, post.space)  # permission first: refusals reveal nothing else

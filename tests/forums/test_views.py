@@ -127,3 +127,36 @@ def test_room_query_count_does_not_grow_with_posts_or_members(client, cohort, ge
         services.post_create(user=other, thread=general, body=f"post {n}")
     large = _count(client, room_url(cohort))
     assert small == large
+
+
+def test_pseudonyms_hide_real_names_from_peers_but_not_from_tutors(
+    client, cohort, general, trainee, trainee2, tutor
+):
+    cohort.pseudonyms_allowed = True
+    cohort.save()
+    trainee2.pseudonym = "Prosecutor K."
+    trainee2.save()
+    services.post_create(user=trainee2, thread=general, body="Posting under a pseudonym")
+    client.force_login(trainee)
+    peer_view = BeautifulSoup(client.get(room_url(cohort)).content, "html.parser")
+    assert peer_view.select_one(".post__author").get_text() == "Prosecutor K."
+    assert "Carlos" not in peer_view.select_one("#posts").get_text()
+    client.force_login(tutor)
+    tutor_view = BeautifulSoup(client.get(room_url(cohort)).content, "html.parser")
+    assert tutor_view.select_one(".post__author").get_text() == "Prosecutor K. (Carlos)"
+
+
+def test_pseudonyms_in_live_events(
+    cohort, general, trainee2, monkeypatch, django_capture_on_commit_callbacks
+):
+    cohort.pseudonyms_allowed = True
+    cohort.save()
+    trainee2.pseudonym = "Prosecutor K."
+    trainee2.save()
+    sent = []
+    monkeypatch.setattr("forums.events.publish", lambda space_id, message: sent.append(message))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_create(user=trainee2, thread=general, body="Live under a pseudonym")
+    assert sent[0]["public"]["author"]["name"] == "Prosecutor K."
+    assert sent[0]["moderator"]["author"]["name"] == "Prosecutor K. (Carlos)"
+    assert "Carlos" not in str(sent[0]["public"]) and "Carlos" not in str(sent[0]["author_view"])
