@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: run test setup lint check messages demo clean bench
+.PHONY: run test setup lint check messages demo clean bench scaleout
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,7 +52,12 @@ messages: setup  ## re-extract interface strings into locale/*/LC_MESSAGES (need
 MSG_IGNORE = --ignore=.venv --ignore=staticfiles --ignore=test-artifacts --ignore=tests --ignore=bench --ignore=deploy --ignore="interop/package_assets/*"
 
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(ARGS)
+
+# N daphne processes on loopback over PostgreSQL and Redis (docs/deploy.md), e.g.
+# DATABASE_URL=postgres://postgres@127.0.0.1/legis_local make scaleout N=3 ARGS="--private-redis 6391 --nginx 8080"
+scaleout: setup
+	$(PY) deploy/scaleout.py -n $(or $(N),2) $(ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts db.sqlite3

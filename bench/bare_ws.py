@@ -13,9 +13,14 @@ import json
 import sys
 
 from websockets.asyncio.server import broadcast, serve
+from websockets.exceptions import ConnectionClosed
 
 rooms: dict[str, set] = {}
 last_id: dict[str, int] = {}
+
+
+def dumps(frame: dict) -> str:
+    return json.dumps(frame, separators=(",", ":"))  # as the consumer writes its frames
 
 
 async def handler(ws) -> None:
@@ -23,7 +28,7 @@ async def handler(ws) -> None:
     members = rooms.setdefault(room, set())
     members.add(ws)
     try:
-        await ws.send(json.dumps({"type": "hello", "last_id": last_id.get(room, 0), "online": []}))
+        await ws.send(dumps({"type": "hello", "last_id": last_id.get(room, 0), "online": []}))
         async for raw in ws:
             frame = json.loads(raw)
             kind = frame.get("type")
@@ -36,12 +41,14 @@ async def handler(ws) -> None:
                     "kind": "post.created",
                     "data": {"post": seq, "thread": frame.get("thread"), "html": f"<p>{body}</p>"},
                 }
-                await ws.send(json.dumps({"type": "ack", "ref": frame.get("client_id"), "post": seq}))
-                broadcast(members, json.dumps(event, separators=(",", ":")))
+                await ws.send(dumps({"type": "ack", "ref": frame.get("client_id"), "post": seq}))
+                broadcast(members, dumps(event))
             elif kind == "resume":
-                await ws.send(json.dumps({"type": "replay_done", "last_id": last_id.get(room, 0)}))
+                await ws.send(dumps({"type": "replay_done", "last_id": last_id.get(room, 0)}))
             elif kind == "ping":
                 await ws.send('{"type":"pong"}')
+    except ConnectionClosed:
+        pass  # dropped without a closing handshake (the reconnect storm does that)
     finally:
         members.discard(ws)
 
