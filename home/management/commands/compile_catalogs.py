@@ -4,6 +4,7 @@ GNU gettext tools. `make setup` runs it; compiled files are not committed."""
 from pathlib import Path
 
 import polib
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
