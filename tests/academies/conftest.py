@@ -21,7 +21,6 @@ from courses.models import Enrolment
 from modules.factories import make_reading
 
 # The browser fixtures (a daphne server and Chromium), for test_browser_nomination.py.
-from tests.browser.conftest import browser, daphne_server, new_context, page  # noqa: F401
 
 
 @pytest.fixture

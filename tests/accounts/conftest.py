@@ -17,7 +17,6 @@ from django.core import mail
 from accounts.adapters import MFAAdapter
 from courses.models import Enrolment, Institution
 from modules.editorial import EDITORS, REVIEWERS
-from tests.browser.conftest import browser  # noqa: F401  (Chromium, for the two-factor browser test)
 from tests.forums.conftest import PASSWORD, enrol, make_cohort, user
 
 __all__ = ["PASSWORD", "enrol", "make_cohort", "user"]

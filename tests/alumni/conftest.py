@@ -15,7 +15,6 @@ from alumni.models import AlumniRoom
 from courses.models import Enrolment, Institution
 from forums.models import Thread
 from modules.editorial import EDITORS
-from tests.browser.conftest import browser, daphne_server, new_context, page  # noqa: F401 (for test_browser)
 from tests.forums.conftest import PASSWORD, enrol, make_cohort, user
 
 __all__ = ["PASSWORD", "enrol", "make_cohort", "user", "ENDED_DAYS_AGO"]

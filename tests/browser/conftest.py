@@ -1,4 +1,6 @@
-"""A real daphne process on a free port, sharing the test database, driven by Debian's Chromium."""
+"""Helpers for browser tests: a real daphne process on a free port sharing the test database,
+login, axe. The fixtures themselves live in tests/conftest.py so every app's browser tests
+share one Chromium (a second sync Playwright in the same thread cannot start)."""
 
 import os
 import socket
@@ -6,10 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from django.db import connection
 
@@ -70,60 +69,6 @@ class DaphneServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.log.close()
-
-
-@pytest.fixture(scope="session")
-def daphne_server(django_db_setup, django_db_blocker) -> Iterator[DaphneServer]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium).")
-    server = DaphneServer()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop running in this thread; Django's ORM
-    # calls made by the tests themselves are still plain synchronous calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture
-def new_context(browser, daphne_server):
-    contexts = []
-
-    def make(**kwargs):
-        context = browser.new_context(base_url=daphne_server.url, **kwargs)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def page(new_context):
-    return new_context().new_page()
 
 
 def assert_no_axe_violations(page, *, impact: tuple[str, ...] = ("serious", "critical")) -> None:

@@ -8,15 +8,7 @@ from playwright.sync_api import expect
 
 from home.services import ensure_site_home
 from modules.factories import CurriculumIndexPageFactory, ModulePageFactory
-from tests.browser.conftest import (  # noqa: F401 (fixtures shared with the browser suite)
-    ARTIFACTS,
-    assert_no_axe_violations,
-    browser,
-    daphne_server,
-    login,
-    new_context,
-    page,
-)
+from tests.browser.conftest import ARTIFACTS, assert_no_axe_violations, login
 from tests.reports.conftest import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
