@@ -75,7 +75,7 @@ PROFILES = {
     # repeats, fan-out seconds, pipeline seconds, wrk seconds, connection steps, storm, alumni seconds
     "quick": dict(repeats=1, fanout_s=3, pipeline_s=3, wrk_s=2, steps=[250, 500], storm=500, alumni_s=3),
     "default": dict(
-        repeats=3, fanout_s=10, pipeline_s=6, wrk_s=4, steps=[500, 1000, 2000], storm=1000, alumni_s=8
+        repeats=3, fanout_s=8, pipeline_s=5, wrk_s=3, steps=[500, 1000, 2000], storm=1000, alumni_s=6
     ),
     "full": dict(
         repeats=3, fanout_s=60, pipeline_s=15, wrk_s=10, steps=[500, 1000, 2000], storm=1000, alumni_s=30
@@ -509,11 +509,7 @@ class Bench:
                 )
             for server in servers:
                 self.stop(server)
-        queries = self.fixtures(
-            self.embedded_env,
-            "queries",
-            *(["--reading", str(self.reading_file)] if getattr(self, "reading_file", None) else []),
-        )
+        queries = self.query_counts()
         self.raw["queries"] = queries
         results["queries"] = queries
         self.raw["pipeline"] = results
@@ -578,6 +574,13 @@ class Bench:
         return result
 
     # ---- 3 reading page ----------------------------------------------------------------------
+    def query_counts(self) -> dict:
+        """Deterministic counts (bench/fixtures.py queries), measured once per run."""
+        if getattr(self, "queries", None) is None:
+            self.prepare_reading()
+            self.queries = self.fixtures(self.embedded_env, "queries", "--reading", str(self.reading_file))
+        return self.queries
+
     def prepare_reading(self) -> None:
         if getattr(self, "reading", None) is None:
             self.reading = self.fixtures(self.embedded_env, "reading")
@@ -650,6 +653,28 @@ class Bench:
                     "store it: the 'page cache' row measures an uncacheable page."
                 )
         self.raw["reading"] = results
+        queries = self.query_counts()
+        small, large = queries["reading_small_queries"], queries["reading_large_queries"]
+        self.row(
+            "3 reading",
+            "cohort reading, {} → {} comments".format(
+                queries["reading_small_comments"], queries["reading_large_comments"]
+            ),
+            "queries per page",
+            [large],
+            None,
+            "flat in comments",
+            large == small,
+        )
+        self.row(
+            "3 reading",
+            "public reading, anonymous",
+            "queries per page",
+            [queries["reading_anonymous_queries"]],
+            None,
+            "0 when cached",
+            queries["reading_anonymous_queries"] == 0,
+        )
         for proc in (server, cached, bare):
             self.stop(proc)
 
@@ -693,8 +718,11 @@ class Bench:
             for name in ("bare", "ours"):
                 proc = self.bare_ws() if name == "bare" else self.daphne(self.embedded_env, "conn")
                 try:
-                    memory[name].append(asyncio.run(self._memory_run(proc, rooms, steps, name == "bare")))
-                    storms[name].append(asyncio.run(self._storm_run(proc, rooms, storm_n, name == "bare")))
+                    mem, storm = asyncio.run(
+                        self._memory_and_storm(proc, rooms, steps, storm_n, name == "bare")
+                    )
+                    memory[name].append(mem)
+                    storms[name].append(storm)
                 finally:
                     self.stop(proc)
                 m, s = memory[name][-1], storms[name][-1]
@@ -723,7 +751,7 @@ class Bench:
         dropped = sum(s["dropped"] for s in storms["ours"])
         self.row(
             "4 connections",
-            f"reconnect storm, {storm_n} clients (resume)",
+            f"reconnect storm, {storm_n} of {steps[-1]} sockets (resume)",
             "s until all are back",
             ours,
             base,
@@ -732,7 +760,7 @@ class Bench:
         )
         self.row(
             "4 connections",
-            f"reconnect storm, {storm_n} clients",
+            f"reconnect storm, {storm_n} of {steps[-1]} sockets",
             "clients dropped",
             [s["dropped"] for s in storms["ours"]],
             [s["dropped"] for s in storms["bare"]],
@@ -741,7 +769,7 @@ class Bench:
         )
         self.row(
             "4 connections",
-            f"reconnect storm, {storm_n} clients",
+            f"reconnect storm, {storm_n} of {steps[-1]} sockets",
             "handshakes refused or dropped, then retried",
             [s["failed_attempts"] for s in storms["ours"]],
             [s["failed_attempts"] for s in storms["bare"]],
@@ -750,7 +778,7 @@ class Bench:
         )
         self.row(
             "4 connections",
-            f"reconnect storm, {storm_n} clients",
+            f"reconnect storm, {storm_n} of {steps[-1]} sockets",
             "s until half are back",
             [s["p50_back_s"] for s in storms["ours"]],
             [s["p50_back_s"] for s in storms["bare"]],
@@ -772,27 +800,25 @@ class Bench:
                     )
         return targets
 
-    async def _memory_run(self, proc: Proc, rooms: list[dict], steps: list[int], bare: bool) -> dict:
+    async def _memory_and_storm(
+        self, proc: Proc, rooms: list[dict], steps: list[int], storm_n: int, bare: bool
+    ) -> tuple[dict, dict]:
+        """Idle sockets in steps, resident memory after each; then the first `storm_n` of
+        them drop at once and reconnect while the others stay (a blip that hits half)."""
         await quiet([proc.pid])
         base = rss_kib(proc.pid)
         everyone = self._targets(proc, rooms, steps[-1], bare)
         clients: list[loadgen.Client] = []
-        out = {}
+        memory = {}
         for step in steps:
             more = await loadgen.open_many(everyone[len(clients) : step], concurrency=50)
             clients.extend(more)
             await quiet([proc.pid])  # joins and their presence broadcasts are over
             rss = rss_kib(proc.pid)
-            out[str(step)] = {"rss_kib": rss, "base_kib": base, "kib_per_connection": (rss - base) / step}
+            memory[str(step)] = {"rss_kib": rss, "base_kib": base, "kib_per_connection": (rss - base) / step}
+        storm = await loadgen.storm(clients[:storm_n], timeout=20)
         await loadgen.close_many(clients)
-        return out
-
-    async def _storm_run(self, proc: Proc, rooms: list[dict], count: int, bare: bool) -> dict:
-        clients = await loadgen.open_many(self._targets(proc, rooms, count, bare), concurrency=50)
-        await quiet([proc.pid])
-        result = await loadgen.storm(clients)
-        await loadgen.close_many(clients)
-        return result
+        return memory, storm
 
     # ---- 5 alumni ------------------------------------------------------------------------------
     def bench_alumni(self) -> None:
@@ -909,12 +935,14 @@ class Bench:
             "raw": self.raw,
         }
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        (RESULTS / f"{stamp}.json").write_text(json.dumps(payload, indent=1, default=str))
-        (RESULTS / "latest.json").write_text(json.dumps(payload, indent=1, default=str))
+        name = f"{stamp}-{self.args.tag}" if self.args.tag else stamp
+        (RESULTS / f"{name}.json").write_text(json.dumps(payload, indent=1, default=str))
+        self.result_file = RESULTS / f"{name}.json"
         table = render(payload)
         if self.args.no_doc:
             print(table)
             return
+        (RESULTS / "latest.json").write_text(json.dumps(payload, indent=1, default=str))
         text = DOC.read_text() if DOC.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
         if BEGIN not in text:
             text += f"\n{BEGIN}\n{END}\n"
@@ -1029,11 +1057,9 @@ def main() -> int:
         bench.write()
     finally:
         bench.teardown()
-    print(
-        "\n" + render(json.loads((RESULTS / "latest.json").read_text()))
-        if (RESULTS / "latest.json").exists()
-        else ""
-    )
+    result_file = getattr(bench, "result_file", None)
+    if result_file is not None and not args.no_doc:
+        print("\n" + render(json.loads(result_file.read_text())))
     return 1 if failed else 0
 
 
