@@ -1018,6 +1018,7 @@ def main() -> int:
     parser.add_argument(
         "--no-scaleout", action="store_true", help="embedded mode only (no PostgreSQL or Redis)"
     )
+    parser.add_argument("--tag", default="", help="suffix for the results file (experiments)")
     parser.add_argument(
         "--no-doc", action="store_true", help="print the table instead of writing docs/performance.md"
     )
