@@ -238,13 +238,26 @@ def _count_every_connection() -> None:
         connection.execute_wrappers.append(_count)
 
 
-def _page_queries(url: str, user_pk: int | None) -> tuple[int, int]:
-    client = Client(SERVER_NAME="127.0.0.1")
-    if user_pk:
-        client.force_login(User.objects.get(pk=user_pk))
-    client.get(url)  # warm caches (site root, locales) as a running server has them
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
+def _page_queries(url: str, user_pk: int | None, *, page_cache: bool = False) -> tuple[int, int]:
+    from django.conf import settings
+    from django.test import override_settings
+
+    middleware = list(settings.MIDDLEWARE)
+    if page_cache:  # as bench/settings.py does with BENCH_PAGE_CACHE=1
+        middleware = [
+            "django.middleware.cache.UpdateCacheMiddleware",
+            *middleware,
+            "django.middleware.cache.FetchFromCacheMiddleware",
+        ]
+    with override_settings(MIDDLEWARE=middleware, CACHE_MIDDLEWARE_SECONDS=60):
+        client = Client(SERVER_NAME="127.0.0.1")
+        if user_pk:
+            client.force_login(User.objects.get(pk=user_pk))
+        elif page_cache:
+            client.cookies["django_language"] = "en"  # a returning anonymous reader
+        client.get(url)  # warm caches (site root, locales; the page itself) as a running server has them
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
     return len(ctx.captured_queries), response.status_code
 
 
@@ -313,6 +326,9 @@ def cmd_queries(args) -> object:
             result[f"reading_{label}_comments"] = info["comments"]
             result[f"reading_{label}_queries"], _status = _page_queries(info["url"], info["user"])
         result["reading_anonymous_queries"], _status = _page_queries(reading["public_url"], None)
+        result["reading_anonymous_cached_queries"], _status = _page_queries(
+            reading["public_url"], None, page_cache=True
+        )
     return result
 
 

@@ -606,17 +606,21 @@ class Bench:
             "cohort reading, signed in, 200 comments": (
                 server,
                 reading["large"]["url"],
-                reading["large"]["cookie"],
+                f"sessionid={reading['large']['cookie']}",
                 "cohort",
             ),
             "public reading, anonymous": (server, reading["public_url"], None, "public"),
-            "public reading, anonymous, page cache": (cached, reading["public_url"], None, "public"),
+            # A returning anonymous reader carries the language cookie the first visit set.
+            "public reading, anonymous, page cache": (
+                cached,
+                reading["public_url"],
+                "django_language=en",
+                "public",
+            ),
         }
         sizes = {}
         for name, (proc, url, cookie, page) in cases.items():
-            request = urllib.request.Request(
-                f"{proc.url}{url}", headers={"Cookie": f"sessionid={cookie}"} if cookie else {}
-            )
+            request = urllib.request.Request(f"{proc.url}{url}", headers={"Cookie": cookie} if cookie else {})
             with urllib.request.urlopen(request) as response:  # noqa: S310 (loopback)
                 body = response.read()
                 sizes[name] = {"bytes": len(body), "set_cookie": bool(response.headers.get_all("Set-Cookie"))}
@@ -649,8 +653,8 @@ class Bench:
             )
             if sizes[name]["set_cookie"] and "cache" in name:
                 self.notes.append(
-                    "The anonymous reading page sets a cookie, so Django's cache middleware does not "
-                    "store it: the 'page cache' row measures an uncacheable page."
+                    "The anonymous reading page set a cookie even for a returning reader, so Django's "
+                    "cache middleware did not store it: the 'page cache' row measures an uncached page."
                 )
         self.raw["reading"] = results
         queries = self.query_counts()
@@ -672,8 +676,17 @@ class Bench:
             "queries per page",
             [queries["reading_anonymous_queries"]],
             None,
+            "",
+            None,
+        )
+        self.row(
+            "3 reading",
+            "public reading, anonymous, page cache",
+            "queries per page",
+            [queries["reading_anonymous_cached_queries"]],
+            None,
             "0 when cached",
-            queries["reading_anonymous_queries"] == 0,
+            queries["reading_anonymous_cached_queries"] == 0,
         )
         for proc in (server, cached, bare):
             self.stop(proc)
@@ -681,7 +694,7 @@ class Bench:
     def _wrk(self, url: str, cookie: str | None, seconds: float) -> dict:
         command = [*taskset(str(LOAD_CPU)), "wrk", "-t1", "-c8", f"-d{seconds}s", "--latency"]
         if cookie:
-            command += ["-H", f"Cookie: sessionid={cookie}"]
+            command += ["-H", f"Cookie: {cookie}"]
         output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
         non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)

@@ -8,7 +8,9 @@ clients follow docs/realtime.md as the page's script does: apply events in id or
 post that got no acknowledgement with the same client id.
 
 Everything runs on loopback; each test is bounded by timeouts (the whole file runs in
-about a minute once the test database exists).
+one to two minutes once the test database exists). The daphne processes use
+`lms.settings.test` (RedisChannelLayer); `FAULTS_SETTINGS=tests.services.pubsub_settings`
+runs the same faults on RedisPubSubChannelLayer.
 """
 
 import asyncio
