@@ -5,7 +5,7 @@ from . import views
 app_name = "forums"
 
 urlpatterns = [
-    path("cohorts/<slug:cohort_slug>/room/", views.cohort_room, name="room"),
+    path("cohorts/<slug:cohort_slug>/room/", views.room, name="room"),
     path("cohorts/<slug:cohort_slug>/room/threads/new/", views.thread_create, name="thread_create"),
     path("cohorts/<slug:cohort_slug>/room/threads/<int:thread_id>/", views.thread_detail, name="thread"),
     path(

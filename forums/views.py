@@ -13,45 +13,36 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from courses.models import Cohort
 from lms.errors import ServiceError
 from modules.models import ReadingPage
 
 from . import policies, selectors, services
 from .forms import ConfigureForm, MuteForm, PostForm, ReactionForm, ReasonForm, ResolveFlagForm, ThreadForm
 from .models import Flag, Post, Reaction, Space, Thread
+from .rooms import CohortRoomContext, RoomContext
+
+# The room views serve every place that has rooms: a cohort's (the default) and, through the
+# `room_type` its URLconf passes, the alumni community's. The other URL arguments locate the room.
 
 
 def _space_for(request: HttpRequest, cohort_slug: str) -> tuple[Space, policies.SpaceAccess]:
-    cohort = get_object_or_404(Cohort.objects.select_related("course", "institution"), slug=cohort_slug)
-    space = (
-        Space.objects.filter(cohort=cohort).select_related("cohort__course", "cohort__institution").first()
-    )
-    if space is None:
-        space = services.cohort_space_ensure(cohort)
-    access = policies.space_access(request.user, space)
-    if not policies.can_read(access):
-        # Not a member: as if the room did not exist (no leak of who is in which cohort).
-        raise Http404
-    return space, access
+    room_ctx = CohortRoomContext.locate(request, cohort_slug=cohort_slug)
+    return room_ctx.space, room_ctx.access
 
 
-def _room_url(space: Space, thread: Thread | None = None) -> str:
-    if thread is None:
-        return reverse("forums:room", args=[space.cohort.slug])
-    return reverse("forums:thread", args=[space.cohort.slug, thread.pk])
-
-
-def _render_room(request, space, access, thread, *, post_form=None, thread_form=None, status=HTTPStatus.OK):
+def _render_room(
+    request, room_ctx: RoomContext, thread, *, post_form=None, thread_form=None, status=HTTPStatus.OK
+):
+    space, access = room_ctx.space, room_ctx.access
     threads = selectors.threads(space)
     return render(
         request,
-        "forums/room.html",
+        room_ctx.room_template,
         {
+            "room_ctx": room_ctx,
             "space": space,
-            "cohort": space.cohort,
             "access": access,
             "can_post": policies.can_post(access),
             "threads": threads,
@@ -60,30 +51,39 @@ def _render_room(request, space, access, thread, *, post_form=None, thread_form=
             "post_form": post_form or PostForm(initial={"client_id": uuid.uuid4().hex}),
             "thread_form": thread_form or ThreadForm(initial={"client_id": uuid.uuid4().hex}),
             "empty_reactions": [(kind, label, 0) for kind, label in Reaction.Kind.choices],
+            **room_ctx.room_extra(request),
         },
         status=status,
     )
 
 
 @login_required
-def cohort_room(request: HttpRequest, cohort_slug: str) -> HttpResponse:
-    space, access = _space_for(request, cohort_slug)
-    thread = space.threads.filter(kind=Thread.Kind.GENERAL).first()
-    return _render_room(request, space, access, thread)
+def room(
+    request: HttpRequest, room_type: type[RoomContext] = CohortRoomContext, **where: str
+) -> HttpResponse:
+    room_ctx = room_type.locate(request, **where)
+    thread = room_ctx.space.threads.filter(kind=Thread.Kind.GENERAL).first()
+    if thread is None:
+        raise Http404
+    return _render_room(request, room_ctx, thread)
 
 
 @login_required
-def thread_detail(request: HttpRequest, cohort_slug: str, thread_id: int) -> HttpResponse:
-    space, access = _space_for(request, cohort_slug)
-    thread = get_object_or_404(space.threads, pk=thread_id)
-    return _render_room(request, space, access, thread)
+def thread_detail(
+    request: HttpRequest, thread_id: int, room_type: type[RoomContext] = CohortRoomContext, **where: str
+) -> HttpResponse:
+    room_ctx = room_type.locate(request, **where)
+    thread = get_object_or_404(room_ctx.space.threads, pk=thread_id)
+    return _render_room(request, room_ctx, thread)
 
 
 @login_required
 @require_POST
-def post_create(request: HttpRequest, cohort_slug: str, thread_id: int) -> HttpResponse:
-    space, access = _space_for(request, cohort_slug)
-    thread = get_object_or_404(space.threads.select_related("space"), pk=thread_id)
+def post_create(
+    request: HttpRequest, thread_id: int, room_type: type[RoomContext] = CohortRoomContext, **where: str
+) -> HttpResponse:
+    room_ctx = room_type.locate(request, **where)
+    thread = get_object_or_404(room_ctx.space.threads.select_related("space"), pk=thread_id)
     form = PostForm(request.POST)
     if form.is_valid():
         try:
@@ -92,27 +92,30 @@ def post_create(request: HttpRequest, cohort_slug: str, thread_id: int) -> HttpR
                 thread=thread,
                 body=form.cleaned_data["body"],
                 client_msg_id=form.cleaned_data["client_id"],
+                language=request.LANGUAGE_CODE,
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             if post.status == Post.Status.HELD:
-                messages.info(request, _("Your post is waiting for a tutor's approval."))
-            return redirect(f"{_room_url(space, thread)}#post-{post.pk}")
+                messages.info(request, room_ctx.held_message)
+            return redirect(f"{room_ctx.thread_url(thread)}#post-{post.pk}")
     # Re-render with what the person wrote, and the error: nothing is lost.
-    return _render_room(request, space, access, thread, post_form=form, status=HTTPStatus.BAD_REQUEST)
+    return _render_room(request, room_ctx, thread, post_form=form, status=HTTPStatus.BAD_REQUEST)
 
 
 @login_required
 @require_POST
-def thread_create(request: HttpRequest, cohort_slug: str) -> HttpResponse:
-    space, access = _space_for(request, cohort_slug)
+def thread_create(
+    request: HttpRequest, room_type: type[RoomContext] = CohortRoomContext, **where: str
+) -> HttpResponse:
+    room_ctx = room_type.locate(request, **where)
     form = ThreadForm(request.POST)
     if form.is_valid():
         try:
             thread = services.thread_create(
                 user=request.user,
-                space=space,
+                space=room_ctx.space,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 client_msg_id=form.cleaned_data["client_id"],
@@ -120,9 +123,9 @@ def thread_create(request: HttpRequest, cohort_slug: str) -> HttpResponse:
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
-            return redirect(_room_url(space, thread))
-    general = space.threads.filter(kind=Thread.Kind.GENERAL).first()
-    return _render_room(request, space, access, general, thread_form=form, status=HTTPStatus.BAD_REQUEST)
+            return redirect(room_ctx.thread_url(thread))
+    general = room_ctx.space.threads.filter(kind=Thread.Kind.GENERAL).first()
+    return _render_room(request, room_ctx, general, thread_form=form, status=HTTPStatus.BAD_REQUEST)
 
 
 POST_ACTIONS = {"hide", "restore", "approve", "delete", "flag", "react", "notable"}
@@ -130,10 +133,17 @@ POST_ACTIONS = {"hide", "restore", "approve", "delete", "flag", "react", "notabl
 
 @login_required
 @require_POST
-def post_action(request: HttpRequest, cohort_slug: str, post_id: int, action: str) -> HttpResponse:
-    if action not in POST_ACTIONS:
+def post_action(
+    request: HttpRequest,
+    post_id: int,
+    action: str,
+    room_type: type[RoomContext] = CohortRoomContext,
+    **where: str,
+) -> HttpResponse:
+    if action not in POST_ACTIONS or action in room_type.unsupported_post_actions:
         raise Http404
-    space, _access = _space_for(request, cohort_slug)
+    room_ctx = room_type.locate(request, **where)
+    space = room_ctx.space
     post = get_object_or_404(
         Post.objects.select_related("space__cohort", "thread", "author"), pk=post_id, space=space
     )
@@ -165,7 +175,7 @@ def post_action(request: HttpRequest, cohort_slug: str, post_id: int, action: st
         messages.error(request, exc.message)
     if post.thread.kind == Thread.Kind.PASSAGE and post.thread.anchor_page_id:
         return redirect(_reading_url(space, post.thread.anchor_page_id, f"c-{post.pk}"))
-    return redirect(f"{_room_url(space, post.thread)}#post-{post.pk}")
+    return redirect(f"{room_ctx.thread_url(post.thread)}#post-{post.pk}")
 
 
 def _reading_url(space: Space, reading_id: int, fragment: str = "") -> str:
@@ -233,9 +243,11 @@ def seed_question(request: HttpRequest, cohort_slug: str, reading_id: int, block
 
 @login_required
 @require_POST
-def thread_state(request: HttpRequest, cohort_slug: str, thread_id: int) -> HttpResponse:
-    space, _access = _space_for(request, cohort_slug)
-    thread = get_object_or_404(space.threads.select_related("space"), pk=thread_id)
+def thread_state(
+    request: HttpRequest, thread_id: int, room_type: type[RoomContext] = CohortRoomContext, **where: str
+) -> HttpResponse:
+    room_ctx = room_type.locate(request, **where)
+    thread = get_object_or_404(room_ctx.space.threads.select_related("space"), pk=thread_id)
     changes = {}
     for field in ("locked", "pinned"):
         if field in request.POST:
@@ -248,38 +260,46 @@ def thread_state(request: HttpRequest, cohort_slug: str, thread_id: int) -> Http
         if exc.code == "forbidden":
             raise DjangoPermissionDenied(exc.message) from exc
         messages.error(request, exc.message)
-    return redirect(_room_url(space, thread))
+    return redirect(room_ctx.thread_url(thread))
 
 
 @login_required
-def moderation(request: HttpRequest, cohort_slug: str) -> HttpResponse:
-    space, access = _space_for(request, cohort_slug)
-    if not policies.can_moderate(access):
+@require_http_methods(["GET", "POST"])
+def moderation(
+    request: HttpRequest, room_type: type[RoomContext] = CohortRoomContext, **where: str
+) -> HttpResponse:
+    room_ctx = room_type.locate(request, **where)
+    if not policies.can_moderate(room_ctx.access):
         raise DjangoPermissionDenied
+    space = room_ctx.space
     configure_form = ConfigureForm(
         initial={"slow_mode_seconds": space.slow_mode_seconds, "premoderated": space.premoderated}
     )
     if request.method == "POST":
         try:
-            _moderation_post(request, space)
+            _moderation_post(request, room_ctx)
         except ServiceError as exc:
+            if exc.code == "forbidden":
+                raise DjangoPermissionDenied(exc.message) from exc
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Done."))
-        return redirect("forums:moderation", cohort_slug)
+        return redirect(room_ctx.url("moderation"))
     return render(
         request,
-        "forums/moderation.html",
+        room_ctx.moderation_template,
         {
+            "room_ctx": room_ctx,
             "space": space,
-            "cohort": space.cohort,
             "configure_form": configure_form,
             **selectors.moderation_queue(space),
+            **room_ctx.moderation_extra(request),
         },
     )
 
 
-def _moderation_post(request: HttpRequest, space: Space) -> None:
+def _moderation_post(request: HttpRequest, room_ctx: RoomContext) -> None:
+    space = room_ctx.space
     action = request.POST.get("action")
     if action == "configure":
         form = ConfigureForm(request.POST)
@@ -306,5 +326,5 @@ def _moderation_post(request: HttpRequest, space: Space) -> None:
             Flag.objects.select_related("post__space"), pk=request.POST.get("flag"), post__space=space
         )
         services.flag_resolve(actor=request.user, flag=flag, resolution=form.cleaned_data["resolution"])
-    else:
+    elif not room_ctx.moderate(request, action):  # the place's own actions (alumni: remove a member)
         raise ServiceError("invalid", _("Unknown action."))
