@@ -1,8 +1,8 @@
 """HTTP for the alumni community. Thin: every page asks alumni.policies (and, for the rooms,
 forums.policies) whether the person may see it; every write goes through alumni.services or,
-for discussion, forums.services. Plain forms throughout; the room is live with forums' scripts."""
+for discussion, forums.services. Plain forms throughout. The rooms are forums' own room views
+and templates, given an AlumniRoomContext."""
 
-import uuid
 from collections.abc import Callable
 from functools import wraps
 from http import HTTPStatus
@@ -15,23 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses import policies as course_policies
 from courses.models import Cohort, Enrolment
 from forums import policies as forum_policies
-from forums import selectors as forum_selectors
-from forums import services as forum_services
-from forums.forms import (
-    ConfigureForm,
-    MuteForm,
-    PostForm,
-    ReactionForm,
-    ReasonForm,
-    ResolveFlagForm,
-    ThreadForm,
-)
-from forums.models import Flag, Post, Reaction, Thread
+from forums.rooms import RoomContext
 from lms.errors import ServiceError
 
 from . import policies, selectors, services
@@ -105,239 +95,73 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 # ---- rooms ------------------------------------------------------------------------------------
+# The rooms are forums' room views and templates (alumni/urls.py passes this context to them);
+# what is alumni's own is here: how a room is found, its URLs, frame and side bar, and removal.
 
 
-def _room_for(request: HttpRequest, key: str) -> tuple[AlumniRoom, forum_policies.SpaceAccess]:
-    room = get_object_or_404(AlumniRoom.objects.select_related("space", "institution"), key=key)
-    access = forum_policies.space_access(request.user, room.space)
-    if not forum_policies.can_read(access):
-        # Not for this person: as if it did not exist (private rooms do not reveal themselves).
-        raise Http404
-    return room, access
+class AlumniRoomContext(RoomContext):
+    """An alumni room, at /<lang>/alumni/<key>/room/. Who may read, post and moderate is
+    forums.policies asking alumni.policies (the provider AlumniConfig registers)."""
 
+    namespace = "alumni"
+    room_template = "alumni/room.html"
+    moderation_template = "alumni/moderation.html"
+    unsupported_post_actions = frozenset({"notable"})  # marks passage comments for later cohorts
+    held_message = gettext_lazy("Your post is waiting for a moderator's approval.")
+    premoderation_notice = gettext_lazy("New posts are checked by a moderator before others see them.")
 
-def _room_url(room: AlumniRoom, thread: Thread | None = None) -> str:
-    if thread is None or thread.kind == Thread.Kind.GENERAL:
-        return reverse("alumni:room", args=[room.key])
-    return reverse("alumni:thread", args=[room.key, thread.pk])
+    def __init__(self, room: AlumniRoom, access: forum_policies.SpaceAccess) -> None:
+        super().__init__(space=room.space, access=access, url_kwargs={"key": room.key})
+        self.room = room
 
+    @classmethod
+    def locate(cls, request: HttpRequest, *, key: str) -> "AlumniRoomContext":
+        room = get_object_or_404(AlumniRoom.objects.select_related("space", "institution"), key=key)
+        access = forum_policies.space_access(request.user, room.space)
+        if not forum_policies.can_read(access):
+            # Not for this person: as if it did not exist (private rooms do not reveal themselves).
+            raise Http404
+        return cls(room, access)
 
-def _render_room(request, room, access, thread, *, post_form=None, thread_form=None, status=HTTPStatus.OK):
-    space = room.space
-    return render(
-        request,
-        "alumni/room.html",
-        {
-            "room": room,
-            "space": space,
-            "access": access,
-            "can_post": forum_policies.can_post(access),
-            "threads": forum_selectors.threads(space),
-            "thread": thread,
-            "posts": forum_selectors.thread_posts(thread, access),
-            "post_form": post_form or PostForm(initial={"client_id": uuid.uuid4().hex}),
-            "thread_form": thread_form or ThreadForm(initial={"client_id": uuid.uuid4().hex}),
-            "empty_reactions": [(kind, label, 0) for kind, label in Reaction.Kind.choices],
+    @property
+    def name(self) -> str:
+        return self.room.label
+
+    @property
+    def title(self) -> str:
+        return f"{self.room.label} · {_('Alumni')}"
+
+    @property
+    def breadcrumbs(self) -> list[tuple[str, str]]:
+        return [(_("Alumni community"), reverse("alumni:home")), (self.room.label, self.url("room"))]
+
+    @property
+    def moderation_breadcrumbs(self) -> list[tuple[str, str]]:
+        return self.breadcrumbs
+
+    def room_extra(self, request: HttpRequest) -> dict:
+        theme = self.room.theme
+        return {
+            "room": self.room,
             "rooms": selectors.rooms_for(_standing(request)),
-            "theme_updates": selectors.updates(theme=room.theme, limit=3) if room.theme else [],
-        },
-        status=status,
-    )
+            "theme_updates": selectors.updates(theme=theme, limit=3) if theme else [],
+        }
 
+    def moderation_extra(self, request: HttpRequest) -> dict:
+        return {"room": self.room, "can_remove": policies.can_remove_member(_standing(request))}
 
-@login_required
-def room(request: HttpRequest, key: str) -> HttpResponse:
-    room, access = _room_for(request, key)
-    thread = room.space.threads.filter(kind=Thread.Kind.GENERAL).first()
-    if thread is None:
-        raise Http404
-    return _render_room(request, room, access, thread)
-
-
-@login_required
-def thread_detail(request: HttpRequest, key: str, thread_id: int) -> HttpResponse:
-    room, access = _room_for(request, key)
-    thread = get_object_or_404(room.space.threads.exclude(kind=Thread.Kind.PASSAGE), pk=thread_id)
-    return _render_room(request, room, access, thread)
-
-
-@login_required
-@require_POST
-def post_create(request: HttpRequest, key: str, thread_id: int) -> HttpResponse:
-    room, access = _room_for(request, key)
-    thread = get_object_or_404(room.space.threads.select_related("space"), pk=thread_id)
-    form = PostForm(request.POST)
-    if form.is_valid():
-        try:
-            post = forum_services.post_create(
-                user=request.user,
-                thread=thread,
-                body=form.cleaned_data["body"],
-                client_msg_id=form.cleaned_data["client_id"],
-                language=request.LANGUAGE_CODE,
-            )
-        except ServiceError as exc:
-            if exc.code == "forbidden":
-                raise DjangoPermissionDenied(exc.message) from exc
-            form.add_error(None, exc.message)
-        else:
-            if post.status == Post.Status.HELD:
-                messages.info(request, _("Your post is waiting for a moderator's approval."))
-            return redirect(f"{_room_url(room, thread)}#post-{post.pk}")
-    return _render_room(request, room, access, thread, post_form=form, status=HTTPStatus.BAD_REQUEST)
-
-
-@login_required
-@require_POST
-def thread_create(request: HttpRequest, key: str) -> HttpResponse:
-    room, access = _room_for(request, key)
-    form = ThreadForm(request.POST)
-    if form.is_valid():
-        try:
-            thread = forum_services.thread_create(
-                user=request.user,
-                space=room.space,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                client_msg_id=form.cleaned_data["client_id"],
-            )
-        except ServiceError as exc:
-            if exc.code == "forbidden":
-                raise DjangoPermissionDenied(exc.message) from exc
-            form.add_error(None, exc.message)
-        else:
-            return redirect(_room_url(room, thread))
-    general = room.space.threads.filter(kind=Thread.Kind.GENERAL).first()
-    return _render_room(request, room, access, general, thread_form=form, status=HTTPStatus.BAD_REQUEST)
-
-
-POST_ACTIONS = {"hide", "restore", "approve", "delete", "flag", "react"}
-
-
-@login_required
-@require_POST
-def post_action(request: HttpRequest, key: str, post_id: int, action: str) -> HttpResponse:
-    if action not in POST_ACTIONS:
-        raise Http404
-    room, _access = _room_for(request, key)
-    post = get_object_or_404(
-        Post.objects.select_related("space", "thread", "author"), pk=post_id, space=room.space
-    )
-    reason = ReasonForm(request.POST)
-    reason.is_valid()
-    text = reason.cleaned_data.get("reason", "")
-    try:
-        if action == "hide":
-            forum_services.post_hide(actor=request.user, post=post, reason=text)
-        elif action == "restore":
-            forum_services.post_restore(actor=request.user, post=post, reason=text)
-        elif action == "approve":
-            forum_services.post_approve(actor=request.user, post=post)
-        elif action == "delete":
-            forum_services.post_delete(user=request.user, post=post, reason=text)
-        elif action == "flag":
-            forum_services.post_flag(user=request.user, post=post, reason=text)
-            messages.success(request, _("Thank you: the moderators will look at this post."))
-        elif action == "react":
-            form = ReactionForm(request.POST)
-            if not form.is_valid():
-                raise ServiceError("bad_reaction", _("Unknown reaction."))
-            forum_services.reaction_toggle(user=request.user, post=post, kind=form.cleaned_data["kind"])
-    except ServiceError as exc:
-        if exc.code == "forbidden":
-            raise DjangoPermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
-    return redirect(f"{_room_url(room, post.thread)}#post-{post.pk}")
-
-
-@login_required
-@require_POST
-def thread_state(request: HttpRequest, key: str, thread_id: int) -> HttpResponse:
-    room, _access = _room_for(request, key)
-    thread = get_object_or_404(room.space.threads.select_related("space"), pk=thread_id)
-    changes = {field: request.POST[field] == "1" for field in ("locked", "pinned") if field in request.POST}
-    try:
-        forum_services.thread_set(
-            actor=request.user, thread=thread, reason=request.POST.get("reason", ""), **changes
-        )
-    except ServiceError as exc:
-        if exc.code == "forbidden":
-            raise DjangoPermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
-    return redirect(_room_url(room, thread))
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def moderation(request: HttpRequest, key: str) -> HttpResponse:
-    room, access = _room_for(request, key)
-    if not forum_policies.can_moderate(access):
-        raise DjangoPermissionDenied
-    space = room.space
-    if request.method == "POST":
-        try:
-            _moderation_post(request, room)
-        except ServiceError as exc:
-            if exc.code == "forbidden":
-                raise DjangoPermissionDenied(exc.message) from exc
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Done."))
-        return redirect("alumni:moderation", room.key)
-    return render(
-        request,
-        "alumni/moderation.html",
-        {
-            "room": room,
-            "space": space,
-            "configure_form": ConfigureForm(
-                initial={"slow_mode_seconds": space.slow_mode_seconds, "premoderated": space.premoderated}
-            ),
-            "can_remove": policies.can_remove_member(_standing(request)),
-            **forum_selectors.moderation_queue(space),
-        },
-    )
-
-
-def _moderation_post(request: HttpRequest, room: AlumniRoom) -> None:
-    space = room.space
-    action = request.POST.get("action")
-    if action == "configure":
-        form = ConfigureForm(request.POST)
-        if not form.is_valid():
-            raise ServiceError("invalid", _("Check the slow-mode value."))
-        forum_services.space_configure(actor=request.user, space=space, **form.cleaned_data)
-    elif action == "mute":
-        form = MuteForm(request.POST)
-        if not form.is_valid():
-            raise ServiceError("invalid", _("Give the mute a duration in minutes."))
-        target = get_object_or_404(get_user_model(), pk=form.cleaned_data["user"])
-        forum_services.participant_mute(
-            actor=request.user,
-            space=space,
-            user=target,
-            minutes=form.cleaned_data["minutes"],
-            reason=form.cleaned_data["reason"],
-        )
-    elif action == "resolve_flag":
-        form = ResolveFlagForm(request.POST)
-        if not form.is_valid():
-            raise ServiceError("reason_required", _("Say how the flag was resolved."))
-        flag = get_object_or_404(
-            Flag.objects.select_related("post__space"), pk=request.POST.get("flag"), post__space=space
-        )
-        forum_services.flag_resolve(actor=request.user, flag=flag, resolution=form.cleaned_data["resolution"])
-    elif action == "remove_member":
+    def moderate(self, request: HttpRequest, action: str) -> bool:
+        if action != "remove_member":
+            return False
         form = RemoveMemberForm(request.POST)
         if not form.is_valid():
             raise ServiceError("reason_required", _("Give a reason: it is kept in the record."))
         # Only someone who wrote in this room can be removed from here.
         target = get_object_or_404(
-            get_user_model().objects.filter(pk=form.cleaned_data["user"], posts__space=space).distinct()
+            get_user_model().objects.filter(pk=form.cleaned_data["user"], posts__space=self.space).distinct()
         )
         services.member_remove(actor=request.user, user=target, reason=form.cleaned_data["reason"])
-    else:
-        raise ServiceError("invalid", _("Unknown action."))
+        return True
 
 
 # ---- updates ----------------------------------------------------------------------------------
