@@ -38,6 +38,13 @@ MODULE_ORDER = [
     "terrorist-use-of-the-internet",
 ]
 BLOCK_NAMESPACE = uuid.UUID("6f1d7a52-3c1e-4f0e-9a57-1b2c3d4e5f60")
+# translations/<lang>/<name>: translated snippets, in the order they load (cases need instruments),
+# with the text fields a translation carries; the other fields come from English.
+SNIPPET_TRANSLATIONS: dict[str, tuple[type, tuple[str, ...]]] = {
+    "instruments.json": (LegalInstrument, ("title", "short_title", "depositary", "summary")),
+    "glossary.json": (GlossaryTerm, ("term", "definition")),
+    "cases.json": (CaseDigest, ("title", "jurisdiction", "facts", "holding")),
+}
 _INLINE_LINK = re.compile(r"""<a\s+(reading|term|instrument|case)=["']([a-z0-9/-]+)["']\s*>""")
 
 
@@ -264,19 +271,69 @@ def _translated(page, locale: Locale, **fields: object):
     return copy, True
 
 
+def load_snippet_translations(lang_dir: Path, locale: Locale, report: LoadReport) -> None:
+    """Translations of the English snippets from lang_dir's glossary/instruments/cases.json.
+
+    Each is a copy of the English snippet (same translation_key) with the translated text; a
+    missing file leaves that kind in English, a snippet already in `locale` is left alone.
+    """
+    default = Locale.get_default()
+    for name, (model, fields) in SNIPPET_TRANSLATIONS.items():
+        path = lang_dir / name
+        if not path.exists():
+            continue
+        originals = {obj.slug: obj for obj in model.objects.filter(locale=default)}
+        existing = model.objects.filter(locale=locale)
+        done_keys = set(existing.values_list("translation_key", flat=True))
+        done_slugs = set(existing.values_list("slug", flat=True))
+        # A case cites the instruments in its own language where they exist.
+        instruments = (
+            {i.translation_key: i for i in LegalInstrument.objects.filter(locale=locale)}
+            if model is CaseDigest
+            else {}
+        )
+        for row in json.loads(path.read_text(encoding="utf-8")):
+            original = originals.get(row["slug"])
+            if original is None:
+                raise ValueError(f"{lang_dir.name}/{name}: unknown slug {row['slug']!r}")
+            if original.translation_key in done_keys or original.slug in done_slugs:
+                continue
+            copy = original.copy_for_translation(locale)
+            for field_name in fields:
+                if row.get(field_name):  # an empty field keeps the English wording
+                    setattr(copy, field_name, row[field_name])
+            if model is CaseDigest:
+                copy.instruments.set(
+                    [instruments.get(i.translation_key, i) for i in original.instruments.all()]
+                )
+            copy.full_clean()
+            copy.save()
+            report.count(f"{lang_dir.name} {model._meta.verbose_name}")
+
+
+def _snippets_for(locale: Locale) -> dict[str, dict]:
+    """Cases and instruments by slug for reading blocks: `locale`'s where translated, else English."""
+    snippets: dict[str, dict] = {}
+    for kind, model in (("case", CaseDigest), ("instrument", LegalInstrument)):
+        objects = model.objects.filter(locale__in=[Locale.get_default(), locale]).order_by("slug")
+        by_slug: dict[str, object] = {}
+        for obj in objects:
+            if obj.slug not in by_slug or obj.locale_id == locale.pk:
+                by_slug[obj.slug] = obj
+        snippets[kind] = by_slug
+    return snippets
+
+
 @transaction.atomic
 def load_translations() -> LoadReport:
-    """Translated modules and readings from demo_content/translations/<lang>/*.json.
+    """Translated snippets, modules and readings from demo_content/translations/<lang>/*.json.
 
-    A translation keeps the English reading's block ids, so comments stay on their
-    passage in every language.
+    Snippets load first, so that translated modules and readings cite them. A translated
+    reading keeps the English reading's block ids, so comments stay on their passage in
+    every language.
     """
     report = LoadReport()
     default = Locale.get_default()
-    snippets = {
-        "case": {c.slug: c for c in CaseDigest.objects.filter(locale=default)},
-        "instrument": {i.slug: i for i in LegalInstrument.objects.filter(locale=default)},
-    }
     folder = CONTENT_DIR / "translations"
     if not folder.exists():
         return report
@@ -284,6 +341,8 @@ def load_translations() -> LoadReport:
         locale = Locale.objects.filter(language_code=lang_dir.name).first()
         if locale is None:
             continue
+        load_snippet_translations(lang_dir, locale, report)
+        snippets = _snippets_for(locale)
         home = ensure_site_home()
         title, tagline, curriculum_title = SITE_WORDING.get(lang_dir.name, ("Legis", "", "Curriculum"))
         _translated(home, locale, title=title, tagline=tagline)
@@ -291,6 +350,8 @@ def load_translations() -> LoadReport:
         _translated(curriculum, locale, title=curriculum_title, intro="")
         new: list[tuple[ReadingPage, dict, ReadingPage]] = []
         for path in sorted(lang_dir.glob("*.json")):
+            if path.name in SNIPPET_TRANSLATIONS:
+                continue
             data = json.loads(path.read_text(encoding="utf-8"))
             module = ModulePage.objects.get(slug=data["slug"], locale=default)
             _module, created = _translated(
@@ -299,6 +360,7 @@ def load_translations() -> LoadReport:
                 title=data["title"],
                 summary=data["summary"],
                 learning_outcomes="\n".join(data.get("learning_outcomes", [])),
+                instruments=[snippets["instrument"][i.slug] for i in module.instruments.all()],
             )
             if created:
                 report.count(f"{lang_dir.name} module")

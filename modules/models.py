@@ -1,6 +1,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
@@ -175,11 +176,11 @@ class ModulePage(Page):
         return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import localized_children  # selectors import models
+        from .selectors import in_locale, localized_children  # selectors import models
 
         context = super().get_context(request, *args, **kwargs)
         context["readings"] = localized_children(self, ReadingPage)
-        context["module_instruments"] = self.instruments.all()
+        context["module_instruments"] = in_locale(self.instruments.all(), self.locale)
         return context
 
 
@@ -207,6 +208,14 @@ class ReadingPage(Page):
     @property
     def passage_ids(self) -> list[str]:
         return [block.id for block in self.body]
+
+    @cached_property
+    def cited_snippets(self) -> dict:
+        """Cases and instruments its blocks cite, in this reading's language where translated
+        (the `in_reading_language` template tag reads it once per render)."""
+        from .selectors import snippets_in_reading  # selectors import models
+
+        return snippets_in_reading(self)
 
     @property
     def has_sensitive_content(self) -> bool:

@@ -2,12 +2,13 @@
 
 import json
 import re
+from collections.abc import Iterable
 from typing import TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail.models.reference_index import ReferenceIndex
 from wagtail.search.backends import get_search_backend
 
@@ -28,12 +29,45 @@ def _in_locale(queryset: QuerySet[M], **lookup: object) -> M:
 
 
 def snippets_in_locale(model: type[M]) -> QuerySet[M]:
-    """One object per slug: the active locale's version where it exists."""
-    active = Locale.get_active()
-    qs = model.objects.filter(locale=active)
-    if not qs.exists():
-        qs = model.objects.filter(locale=Locale.get_default())
-    return qs
+    """One object per translation: the active locale's version where it exists, else the
+    default locale's (one query, so a partly translated language still lists everything)."""
+    active, default = Locale.get_active(), Locale.get_default()
+    if active.pk == default.pk:
+        return model.objects.filter(locale=default)
+    translated = model.objects.filter(locale=active).values("translation_key")
+    return model.objects.filter(Q(locale=active) | Q(locale=default) & ~Q(translation_key__in=translated))
+
+
+def in_locale(objects: Iterable[M], locale: Locale) -> list[M]:
+    """Each translatable object replaced by its translation in `locale` where one exists.
+
+    No query when all are already in `locale`, else one per model: editors and older demo
+    data may cite the English snippet from a translated page.
+    """
+    objects = list(objects)
+    missing: dict[type, set] = {}
+    for obj in objects:
+        if isinstance(obj, TranslatableMixin) and obj.locale_id != locale.pk:
+            missing.setdefault(type(obj), set()).add(obj.translation_key)
+    found = {}
+    for model, keys in missing.items():
+        for obj in model.objects.filter(translation_key__in=keys, locale=locale):
+            found[(model, obj.translation_key)] = obj
+    return [found.get((type(obj), getattr(obj, "translation_key", None)), obj) for obj in objects]
+
+
+def snippets_in_reading(reading: ReadingPage) -> dict[tuple[type, int], Model]:
+    """The cases and instruments a reading's blocks cite, each in the reading's language
+    where translated, keyed by (model, pk) of the cited object."""
+    cited = []
+    for block in reading.body:
+        if block.block_type == "case_study":
+            cited.append(block.value["case"])
+        elif block.block_type == "instrument":
+            cited.append(block.value["instrument"])
+    cited = [obj for obj in cited if obj is not None]  # a deleted snippet leaves None
+    localized = in_locale(cited, reading.locale)
+    return {(type(obj), obj.pk): local for obj, local in zip(cited, localized, strict=True)}
 
 
 def term_by_slug(slug: str) -> GlossaryTerm:
@@ -48,14 +82,36 @@ def case_by_slug(slug: str) -> CaseDigest:
     return _in_locale(CaseDigest.objects.prefetch_related("instruments"), slug=slug)
 
 
+def cases_citing(instrument: LegalInstrument) -> QuerySet[CaseDigest]:
+    """Case digests citing any translation of `instrument`, one per case in the active locale
+    where translated: one query."""
+    return snippets_in_locale(CaseDigest).filter(instruments__translation_key=instrument.translation_key)
+
+
 def readings_citing(obj: Model) -> QuerySet[ReadingPage]:
-    """Live readings that cite `obj` (a snippet or a page), from Wagtail's reference index."""
-    page_ids = (
-        ReferenceIndex.get_references_to(obj)
-        .filter(base_content_type__app_label="wagtailcore", base_content_type__model="page")
-        .values_list("object_id", flat=True)
-    )
-    return ReadingPage.objects.live().filter(pk__in=[int(pk) for pk in page_ids]).order_by("title")
+    """Live readings that cite `obj` (a snippet or a page), from Wagtail's reference index.
+
+    For a snippet, readings citing any of its translations count, each listed once: in the
+    active locale where translated, else in the default locale.
+    """
+    is_snippet = isinstance(obj, TranslatableMixin) and not isinstance(obj, Page)
+    if is_snippet:
+        references = ReferenceIndex.get_references_to_in_bulk(
+            type(obj).objects.filter(translation_key=obj.translation_key)
+        )
+    else:
+        references = ReferenceIndex.get_references_to(obj)
+    page_ids = references.filter(
+        base_content_type__app_label="wagtailcore", base_content_type__model="page"
+    ).values_list("object_id", flat=True)
+    readings = ReadingPage.objects.live().filter(pk__in=[int(pk) for pk in page_ids])
+    if is_snippet:
+        active, default = Locale.get_active(), Locale.get_default()
+        here = readings.filter(locale=active)
+        readings = here | readings.filter(locale=default).exclude(
+            translation_key__in=here.values("translation_key")
+        )
+    return readings.order_by("title")
 
 
 def search_curriculum(query: str, *, limit: int = 30) -> list[object]:

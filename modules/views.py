@@ -41,7 +41,7 @@ def instrument_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "instrument": instrument,
             "cited_by": selectors.readings_citing(instrument),
-            "cases": instrument.cases.all(),
+            "cases": selectors.cases_citing(instrument),
         },
     )
 
@@ -56,7 +56,11 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "modules/case_detail.html",
-        {"case": case, "cited_by": selectors.readings_citing(case)},
+        {
+            "case": case,
+            "instruments": selectors.in_locale(case.instruments.all(), case.locale),
+            "cited_by": selectors.readings_citing(case),
+        },
     )
 
 

@@ -32,3 +32,16 @@ def hypertext(value: object) -> SafeString:
     """Localise curriculum-internal links in already-sanitised rich text."""
     html = value.__html__() if hasattr(value, "__html__") else escape(str(value))
     return mark_safe(_LINK.sub(_rewrite, html))  # noqa: S308 - input is editor rich text, output only rewrites our own hrefs
+
+
+@register.simple_tag(takes_context=True)
+def in_reading_language(context, obj):
+    """A case or instrument cited by a block, in the language of the reading being rendered.
+
+    A translated reading may cite the English snippet (an editor's copy, older demo data);
+    the reader still gets the snippet in the reading's language where it is translated.
+    """
+    page = context.get("page")
+    if obj is None or not hasattr(page, "cited_snippets"):
+        return obj
+    return page.cited_snippets.get((type(obj), obj.pk), obj)

@@ -34,13 +34,11 @@ def demo(db):
 
 
 def test_load_demo_twice_loads_nothing_twice(demo):
-    counts = [ReadingPage.objects.count(), GlossaryTerm.objects.count(), LegalInstrument.objects.count()]
+    models = [ReadingPage, GlossaryTerm, LegalInstrument, CaseDigest]
+    counts = [model.objects.count() for model in models]
+    assert GlossaryTerm.objects.filter(locale__language_code="fr").count() == 38
     call_command("load_demo", verbosity=0)
-    assert [
-        ReadingPage.objects.count(),
-        GlossaryTerm.objects.count(),
-        LegalInstrument.objects.count(),
-    ] == counts
+    assert [model.objects.count() for model in models] == counts
 
 
 def test_demo_curriculum_has_foundations_and_four_thematic_modules(demo):
@@ -51,9 +49,14 @@ def test_demo_curriculum_has_foundations_and_four_thematic_modules(demo):
 
 
 def test_demo_snippets_are_complete_and_instruments_have_correct_years(demo):
-    assert GlossaryTerm.objects.count() >= 30
-    assert CaseDigest.objects.count() >= 6
-    assert all("fictional" in case.jurisdiction.lower() for case in CaseDigest.objects.all())
+    english = Locale.get_default()
+    assert GlossaryTerm.objects.filter(locale=english).count() >= 30
+    assert CaseDigest.objects.filter(locale=english).count() >= 6
+    assert all("fictional" in case.jurisdiction.lower() for case in CaseDigest.objects.filter(locale=english))
+    assert all(
+        "(fictif" in case.jurisdiction or "(fictive" in case.jurisdiction
+        for case in CaseDigest.objects.filter(locale__language_code="fr")
+    )
     years = dict(LegalInstrument.objects.values_list("slug", "year"))
     assert len(years) == 19
     for slug, year in UNIVERSAL_INSTRUMENT_YEARS.items():
@@ -95,3 +98,20 @@ def test_untranslated_module_is_listed_in_english_with_a_notice(demo, client):
     assert len(cards) == 5
     fallback = [c for c in cards if c.select_one("a[hreflang=en]")]
     assert len(fallback) == 4  # only foundations is translated into Arabic
+
+
+def test_french_demo_cites_french_instruments_and_cases(demo, client):
+    reading = ReadingPage.objects.get(slug="universal-instruments", locale__language_code="fr")
+    cited = [b.value["instrument"] for b in reading.body if b.block_type == "instrument"]
+    cited += [b.value["case"] for b in reading.body if b.block_type == "case_study"]
+    assert cited
+    assert {obj.locale.language_code for obj in cited} == {"fr"}
+    html = BeautifulSoup(client.get(reading.url).content, "html.parser")
+    assert "Convention internationale pour la répression des attentats terroristes à l'explosif" in [
+        a.get_text() for a in html.select("a.instrument-link")
+    ]
+    french_module = reading.get_parent().specific
+    assert {i.locale.language_code for i in french_module.instruments.all()} == {"fr"}
+    module = BeautifulSoup(client.get(french_module.url).content, "html.parser")
+    covered = [a.get_text() for a in module.select("#instruments-heading + ul a")]
+    assert "Convention internationale pour la répression du financement du terrorisme" in covered
