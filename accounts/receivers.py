@@ -1,8 +1,10 @@
 """What the audit log hears from allauth and from the admin forms.
 
 Connected in AccountsConfig.ready(). These receivers only append to the audit log, in the
-transaction of the change they describe (so a rolled-back change leaves no entry); nothing
-is broadcast from here. Role changes arrive as model signals because they are made in
+transaction of the change they describe (so a rolled-back change leaves no entry). The one
+broadcast: when a person's powers or second factors change, their open discussion sockets are
+told after commit to re-read what they trust between checks (forums.consumers, STANDING_SECONDS).
+Role changes arrive as model signals because they are made in
 Wagtail's own forms (user groups, institution admins, tutor enrolments), which Legis does
 not own; fixture loads (`raw`) are ignored.
 """
@@ -13,14 +15,20 @@ from allauth.mfa.models import Authenticator
 
 from django.contrib.auth import signals as auth_signals
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from courses.models import Enrolment, Institution
 
-from . import audit
+from . import audit, services
 from .models import SecurityEvent, User
 
 Kind = SecurityEvent.Kind
+
+
+def _refresh_sockets(user_id: int | None) -> None:
+    if user_id is not None:
+        transaction.on_commit(lambda: services.revoke_sockets(user_id))
 
 
 def _methods(request) -> list[str]:
@@ -52,6 +60,8 @@ def on_password_reset(sender, request, user, **kwargs) -> None:
 def _mfa(kind: str):
     def receiver(sender, request, user, authenticator: Authenticator, **kwargs) -> None:
         audit.record(kind, user=user, actor=user, request=request, authenticator=authenticator.type)
+        if kind != Kind.MFA_FAILED:
+            _refresh_sockets(getattr(user, "pk", None))
 
     receiver.__name__ = f"on_{kind}"
     return receiver
@@ -88,6 +98,7 @@ def _m2m_role(role: str, *, reverse_model, label) -> callable:
             pairs = [(user, instance) for user in users]
         for user, target in pairs:
             audit.record(kind, user=user, role=role, **label(target))
+            _refresh_sockets(user.pk)
 
     receiver.__name__ = f"on_{role}_changed"
     return receiver
@@ -129,6 +140,7 @@ def on_enrolment_saved(sender, instance: Enrolment, created, raw=False, **kwargs
     if was != now:
         kind = Kind.ROLE_GRANTED if now else Kind.ROLE_REVOKED
         audit.record(kind, user=instance.user, role="tutor", cohort=instance.cohort.title)
+        _refresh_sockets(instance.user_id)
 
 
 def on_enrolment_deleted(sender, instance: Enrolment, origin=None, **kwargs) -> None:

@@ -5,8 +5,8 @@ Differences from a real deployment, each for a reason:
 - static files come from the source folders through whitenoise's finders, so a
   benchmark run does not need `collectstatic` (nginx serves them in production and
   no benchmark measures static files);
-- `BENCH_CHANNEL_LAYER=pubsub` swaps RedisChannelLayer for RedisPubSubChannelLayer,
-  so both can be measured against the same code (docs/performance.md);
+- `BENCH_CHANNEL_LAYER=core` swaps the default RedisPubSubChannelLayer for
+  RedisChannelLayer, so both can be measured against the same code (docs/performance.md);
 - `BENCH_PAGE_CACHE=1` adds Django's per-site cache middleware, to measure what
   caching anonymous pages would buy (the application does not cache pages today).
 """
@@ -33,11 +33,11 @@ warnings.filterwarnings("ignore", message="No directory at", category=UserWarnin
 # Fixtures create thousands of users; nobody logs in with a password during a run.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-if REDIS_URL and os.environ.get("BENCH_CHANNEL_LAYER") == "pubsub":
+if REDIS_URL and os.environ.get("BENCH_CHANNEL_LAYER") == "core":
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
         }
     }
 

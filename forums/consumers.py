@@ -8,7 +8,9 @@ import logging
 import time
 import weakref
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -36,6 +38,21 @@ CLOSE_FORBIDDEN = 4403
 # Joins and leaves of a space within this many seconds share one presence broadcast.
 PRESENCE_COALESCE_SECONDS = 1.0
 PRESENCE_WINDOW = timedelta(seconds=90)
+# How long a socket trusts what rarely changes (space row, permissions, second factor)
+# before reading it again; revocations push `access.changed` and do not wait for it.
+STANDING_SECONDS = 30
+
+
+class Revoked(Exception):
+    """The socket's user may no longer read this space."""
+
+
+@dataclass(frozen=True)
+class _Standing:
+    user: Any
+    space: Space
+    mfa_missing: bool
+    checked_at: float
 
 
 class FrameError(Exception):
@@ -63,6 +80,7 @@ def _str(frame: dict, name: str, *, required: bool = True) -> str:
 
 class SpaceConsumer(AsyncWebsocketConsumer):
     access: policies.SpaceAccess | None = None
+    _standing: _Standing | None = None
 
     async def dispatch(self, message: dict) -> None:
         """Channels' dispatch without its `aclose_old_connections()` before every message.
@@ -80,7 +98,8 @@ class SpaceConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.space_id = int(self.scope["url_route"]["kwargs"]["space_id"])
         self.user = self.scope.get("user")
-        self.access = await self._authorise()
+        self._standing = None
+        self.access = await database_sync_to_async(self._check_access)()
         if self.access is None or not self.access.can_read:
             await self.close(code=CLOSE_FORBIDDEN)
             return
@@ -130,12 +149,11 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             handler = HANDLERS.get(frame["type"])  # a fixed table: no lookup by name on the consumer
             if handler is None:
                 raise FrameError("unknown_type", f"Unknown frame type {frame['type'][:40]!r}.")
-            # Authorisation holds for the life of the socket: check it again for every frame.
-            self.access = await self._authorise()
-            if self.access is None or not self.access.can_read:
-                await self._revoke()
-                return
+            # Authorisation holds for the life of the socket: every handler's database trip
+            # (`_call`) checks it again first.
             await handler(self, frame)
+        except Revoked:
+            await self._revoke()
         except FrameError as exc:
             await self._send({"type": "error", "code": exc.code, "message": exc.message, "ref": ref})
         except ServiceError as exc:
@@ -152,8 +170,8 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             )
 
     async def on_ping(self, frame: dict) -> None:
-        await database_sync_to_async(Presence.objects.filter(channel_name=self.channel_name).update)(
-            last_seen=timezone.now()
+        await self._call(
+            lambda: Presence.objects.filter(channel_name=self.channel_name).update(last_seen=timezone.now())
         )
         await self._send({"type": "pong"})
 
@@ -175,8 +193,11 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         )
 
     def _post(self, thread_id: int, body: str, client_id: str) -> Post:
-        thread = Thread.objects.select_related("space").get(pk=thread_id, space_id=self.space_id)
-        return services.post_create(user=self.user, thread=thread, body=body, client_msg_id=client_id)
+        thread = Thread.objects.get(pk=thread_id, space_id=self.space_id)
+        thread.space = self.access.space
+        return services.post_create(
+            user=self.user, thread=thread, body=body, client_msg_id=client_id, access=self.access
+        )
 
     async def on_passage_post(self, frame: dict) -> None:
         reading_id, block, body = _int(frame, "reading"), _str(frame, "block"), _str(frame, "body")
@@ -339,8 +360,10 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         await self._send({"type": "presence", "online": event["online"]})
 
     async def access_changed(self, event: dict) -> None:
-        self.access = await self._authorise()
-        if self.access is None or not self.access.can_read:
+        self._standing = None  # re-read everything, not only what every frame reads
+        try:
+            await self._call(lambda: None)
+        except Revoked:
             await self._revoke()
 
     # ---- helpers ---------------------------------------------------------------------------------
@@ -369,7 +392,16 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         return Post.objects.select_related("space__cohort", "author").get(pk=post_id, space_id=self.space_id)
 
     async def _call(self, fn: Callable, *args):
-        return await database_sync_to_async(fn)(*args)
+        """Check access, then run `fn`, in one trip through the thread that runs sync code."""
+
+        def checked():
+            access = self._check_access()
+            if access is None or not access.can_read:
+                raise Revoked
+            self.access = access
+            return fn(*args)
+
+        return await database_sync_to_async(checked)()
 
     async def _ok(self, frame: dict) -> None:
         await self._send({"type": "ok", "ref": frame.get("ref")})
@@ -382,7 +414,7 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         await self.close(code=CLOSE_FORBIDDEN)
 
     async def _replay(self, *, after: int, upto: int | None) -> None:
-        messages, last_id = await database_sync_to_async(self._load_replay)(after, upto)
+        messages, last_id = await self._call(self._load_replay, after, upto)
         for message in messages:
             await self._send(
                 events.view_for(message, user_id=self.user.pk, can_moderate=self.access.can_moderate)
@@ -392,33 +424,47 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         )
 
     def _load_replay(self, after: int, upto: int | None) -> tuple[list[dict], int]:
-        space = Space.objects.get(pk=self.space_id)
-        return events.replay(space, after, upto, limit=REPLAY_LIMIT), space.last_event_id
+        last_id = Space.objects.values_list("last_event_id", flat=True).get(pk=self.space_id)
+        return events.replay(self.access.space, after, upto, limit=REPLAY_LIMIT), last_id
 
-    @database_sync_to_async
-    def _authorise(self) -> policies.SpaceAccess | None:
-        """Fresh from the database: user still active, session still logged in, role still held."""
+    def _check_access(self) -> policies.SpaceAccess | None:
+        """Fresh from the database on every frame: the user still active, the session still
+        signed in, the role (enrolment) and any mute still held. What changes rarely — the
+        space row, permissions, the second-factor requirement — is re-read every
+        STANDING_SECONDS and at once when `access.changed` arrives (logout, deactivation,
+        removal): that is what took two thirds of a post frame (docs/performance.md)."""
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             return None
-        fresh = get_user_model().objects.filter(pk=user.pk, is_active=True).first()
         session: SessionBase | None = self.scope.get("session")
-        if fresh is None or session is None or not session.session_key:
+        if session is None or not session.session_key:
+            return None
+        is_active = get_user_model().objects.filter(pk=user.pk).values_list("is_active", flat=True).first()
+        if not is_active:
             return None
         stored = session.__class__(session.session_key)
         if str(stored.get("_auth_user_id")) != str(user.pk):
             return None  # logged out (in this tab or another)
-        if settings.ACCOUNTS_MFA_ENFORCED and security_profile(fresh).mfa_missing:
+        standing = self._standing
+        if standing is None or time.monotonic() - standing.checked_at > STANDING_SECONDS:
+            standing = self._standing = self._load_standing(user.pk)
+        if standing is None or standing.mfa_missing:
             return None  # people with powers use them only behind a second factor, here as over HTTP
+        self.user = standing.user
+        return policies.space_access(standing.user, standing.space)
+
+    def _load_standing(self, user_id: int) -> "_Standing | None":
+        fresh = get_user_model().objects.filter(pk=user_id, is_active=True).first()
         space = (
             Space.objects.select_related("cohort__course", "cohort__institution")
             .filter(pk=self.space_id)
             .first()
         )
-        if space is None:
+        if fresh is None or space is None:
             return None
-        self.user = fresh
-        return policies.space_access(fresh, space)
+        mfa_missing = settings.ACCOUNTS_MFA_ENFORCED and security_profile(fresh).mfa_missing
+        # `fresh` keeps Django's permission cache for the life of the standing.
+        return _Standing(fresh, space, mfa_missing, time.monotonic())
 
     @database_sync_to_async
     def _join(self) -> tuple[list[dict], int]:

@@ -84,8 +84,18 @@ def _require_reason(reason: str) -> str:
     return reason[:2000]
 
 
-def _check_can_post(user, space: Space, thread: Thread | None) -> policies.SpaceAccess:
-    access = policies.space_access(user, space)
+def _access(user, space: Space, access: policies.SpaceAccess | None) -> policies.SpaceAccess:
+    """The caller's access if it was computed for this person and space in this same call
+    (the socket reads it fresh for every frame), else read now."""
+    if access is not None and access.user_id == user.pk and access.space.pk == space.pk:
+        return access
+    return policies.space_access(user, space)
+
+
+def _check_can_post(
+    user, space: Space, thread: Thread | None, access: policies.SpaceAccess | None = None
+) -> policies.SpaceAccess:
+    access = _access(user, space, access)
     if not access.can_read:
         raise PermissionDenied()
     if access.is_muted:
@@ -121,13 +131,21 @@ def _existing(user, client_msg_id: str) -> Post | None:
     return Post.objects.filter(author=user, client_msg_id=client_msg_id).select_related("author").first()
 
 
-def post_create(*, user, thread: Thread, body: str, client_msg_id: str = "", language: str = "") -> Post:
+def post_create(
+    *,
+    user,
+    thread: Thread,
+    body: str,
+    client_msg_id: str = "",
+    language: str = "",
+    access: policies.SpaceAccess | None = None,
+) -> Post:
     """Post to a thread. A retry with the same client message id returns the first post."""
     client_msg_id = (client_msg_id or "")[:64]
     if existing := _existing(user, client_msg_id):
         return existing
     space = thread.space
-    access = _check_can_post(user, space, thread)
+    access = _check_can_post(user, space, thread, access)
     html = _check_body(body)
     status = Post.Status.HELD if space.premoderated and not access.can_moderate else Post.Status.VISIBLE
     try:

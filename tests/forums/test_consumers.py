@@ -329,3 +329,62 @@ async def test_a_tutor_without_a_second_factor_is_refused_when_it_is_required(sp
     communicator, connected = await connect(tutor, space)
     assert connected
     await communicator.disconnect()
+
+
+async def test_a_tutor_who_removes_their_second_factor_is_cut_off_at_once(space, tutor, settings):
+    """Powers and second factors are re-read on `access.changed`, which the accounts
+    receivers push after commit, not only every STANDING_SECONDS."""
+    from allauth.mfa import signals as mfa_signals
+    from allauth.mfa.models import Authenticator
+
+    settings.ACCOUNTS_MFA_ENFORCED = True
+    authenticator = await sync_to_async(Authenticator.objects.create)(
+        user=tutor, type=Authenticator.Type.TOTP, data={"secret": "x"}
+    )
+    bob, _ = await connect(tutor, space)
+    await bob.send_json_to({"type": "ping"})
+    assert (await next_of(bob, "pong"))["type"] == "pong"
+
+    def remove():
+        authenticator.delete()
+        mfa_signals.authenticator_removed.send(
+            sender=Authenticator, request=None, user=tutor, authenticator=authenticator
+        )
+
+    await sync_to_async(remove)()
+    assert (await next_of(bob, "revoked"))["type"] == "revoked"
+    assert (await bob.receive_output())["type"] == "websocket.close"
+
+
+async def test_a_post_frame_reads_access_once(space, general, trainee):
+    """Checking access and posting share one trip through the sync thread: the frame costs
+    the access check (user, session, enrolment, mute) plus the post's own writes."""
+    alice, _ = await connect(trainee, space)
+    await alice.send_json_to({"type": "post", "thread": general.pk, "body": "warm", "client_id": "w"})
+    await next_of(alice, "ack")
+    counted: list[str] = []
+
+    def hook(execute, sql, params, many, context):
+        if not sql.startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")):  # engine-specific
+            counted.append(sql)
+        return execute(sql, params, many, context)
+
+    from django.db import connection
+
+    def install():
+        connection.execute_wrappers.append(hook)
+
+    def uninstall():
+        connection.execute_wrappers.remove(hook)
+
+    # database_sync_to_async runs on one thread: install the counter there.
+    from channels.db import database_sync_to_async
+
+    await database_sync_to_async(install)()
+    await alice.send_json_to({"type": "post", "thread": general.pk, "body": "counted", "client_id": "c"})
+    await next_of(alice, "ack")
+    await database_sync_to_async(uninstall)()
+    # user, session, enrolment, mute; idempotency lookup, thread; insert post, thread
+    # last_post_at, space event id, insert event: 10 (it was 18 before the check was shared)
+    assert len(counted) <= 10, "\n".join(counted)
+    await alice.disconnect()

@@ -9,8 +9,8 @@ post that got no acknowledgement with the same client id.
 
 Everything runs on loopback; each test is bounded by timeouts (the whole file runs in
 one to two minutes once the test database exists). The daphne processes use
-`lms.settings.test` (RedisChannelLayer); `FAULTS_SETTINGS=tests.services.pubsub_settings`
-runs the same faults on RedisPubSubChannelLayer.
+`lms.settings.test` (RedisPubSubChannelLayer); `FAULTS_SETTINGS=tests.services.core_settings`
+runs the same faults on RedisChannelLayer.
 """
 
 import asyncio
