@@ -18,6 +18,8 @@ from django.utils import timezone
 from accounts.demo import ensure_user
 from accounts.models import User
 from modules.models import ReadingPage
+from reports import services as report_services
+from reports.models import ParticipantProfile
 
 from . import services
 from .models import (
@@ -218,6 +220,37 @@ ALUMNI = _people(
 )
 
 
+# Gender and professional role as the demo trainees answered them at enrolment.
+DEMO_WOMEN = {
+    "Amina Haddad", "Irina Volkova", "Fatou Diallo", "Nguyen Thi Lan", "Sofia Rossi", "Aigerim Bekova",
+    "Olena Petrenko", "Maria Santos", "Grace Wanjiru", "Mercy Achieng", "Lucía Fernández", "Ana Lima",
+    "Claire Martin", "Esther Mwale",
+}  # fmt: skip
+DEMO_UNDISCLOSED = {"Youssef Ben Ali"}  # someone always prefers not to say
+G, R = ParticipantProfile.Gender, ParticipantProfile.ProfessionalRole
+ROLE_BY_AGENCY = {
+    A.JUDICIARY: R.JUDGE,
+    A.PROSECUTION: R.PROSECUTOR,
+    A.POLICE: R.INVESTIGATOR,
+    A.DEFENCE: R.DEFENCE,
+    A.CORRECTIONS: R.PRISON,
+    A.MINISTRY: R.CENTRAL_AUTHORITY,
+}
+
+
+def _answer_profile(enrolment: Enrolment) -> None:
+    """The demo trainee's answers, unless they already changed them (the demo reloads on every run)."""
+    if ParticipantProfile.objects.filter(enrolment=enrolment).exists():
+        return
+    name = enrolment.user.display_name
+    gender = G.UNDISCLOSED if name in DEMO_UNDISCLOSED else G.WOMAN if name in DEMO_WOMEN else G.MAN
+    report_services.participant_profile_record(
+        enrolment=enrolment,
+        gender=gender,
+        professional_role=ROLE_BY_AGENCY.get(enrolment.agency_type, R.OTHER),
+    )
+
+
 def _local_today(time_zone: str) -> date:
     return timezone.localdate(timezone=ZoneInfo(time_zone))
 
@@ -286,6 +319,8 @@ def _enrol(
             "decided_at": None if status == Enrolment.Status.APPLIED else timezone.now(),
         },
     )
+    if role == Enrolment.Role.TRAINEE:
+        _answer_profile(enrolment)
     return enrolment
 
 

@@ -4,6 +4,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from reports.models import ParticipantProfile
+
 from .models import Enrolment, FeedbackResponse
 
 MAX_CSV_BYTES = 512 * 1024
@@ -19,8 +21,33 @@ class NoColonMixin:
         super().__init__(*args, **kwargs)
 
 
-class EnrolmentFactsForm(NoColonMixin, forms.Form):
-    """Country and agency type, captured at enrolment for the results reports."""
+def _asked(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The reports' choices as put to the trainee: in the first person, after a blank "Choose…"."""
+    undisclosed = ParticipantProfile.Gender.UNDISCLOSED.value
+    return [("", _("Choose…"))] + [
+        (value, _("Prefer not to say") if value == undisclosed else label) for value, label in choices
+    ]
+
+
+class ProfileAnswersForm(NoColonMixin, forms.Form):
+    """Gender and professional role for the results reports: required, "prefer not to say" allowed."""
+
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        choices=_asked(ParticipantProfile.Gender.choices),
+        error_messages={"required": _("Choose a gender, or “Prefer not to say”.")},
+        help_text=_("Counted only in the programme's anonymous figures; never shown to other participants."),
+    )
+    professional_role = forms.ChoiceField(
+        label=_("Professional role"),
+        choices=_asked(ParticipantProfile.ProfessionalRole.choices),
+        error_messages={"required": _("Choose your professional role, or “Prefer not to say”.")},
+        help_text=_("Counted only in the programme's anonymous figures; never shown to other participants."),
+    )
+
+
+class EnrolmentFactsForm(ProfileAnswersForm):
+    """Country, agency type, gender and professional role, captured at enrolment for the results reports."""
 
     country = forms.CharField(
         label=_("Country"),
@@ -47,7 +74,7 @@ class JoinForm(EnrolmentFactsForm):
         help_text=_("Eight letters and digits, from your invitation."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "size": 12}),
     )
-    field_order = ["code", "country", "agency_type"]
+    field_order = ["code", "country", "agency_type", "gender", "professional_role"]
 
 
 class ApplyForm(EnrolmentFactsForm):
@@ -57,7 +84,7 @@ class ApplyForm(EnrolmentFactsForm):
         help_text=_("A few sentences about your work and what you hope to take from the course."),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    field_order = ["statement", "country", "agency_type"]
+    field_order = ["statement", "country", "agency_type", "gender", "professional_role"]
 
 
 class BulkInvitationForm(NoColonMixin, forms.Form):

@@ -113,3 +113,9 @@ def can_download_certificate(user: ANYONE, certificate: Certificate) -> bool:
     if certificate.enrolment.user_id == user.pk:
         return True
     return can_tutor(cohort_access(user, certificate.enrolment.cohort))
+
+
+def can_edit_profile_answers(user: ANYONE) -> bool:
+    """Gender and professional role are edited by the person they describe, on a page that
+    only ever shows the signed-in person's own answers (programme staff: the Django admin)."""
+    return user.is_authenticated and user.is_active

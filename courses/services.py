@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from lms import ratelimit
 from lms.errors import PermissionDenied, ServiceError
+from reports import services as report_services
 
 from . import extensions, policies, selectors
 from .models import (
@@ -79,9 +80,29 @@ def _lock(cohort: Cohort) -> Cohort:
     return Cohort.objects.select_for_update().get(pk=cohort.pk)
 
 
+def _record_profile(enrolment: Enrolment, gender: str | None, professional_role: str | None) -> None:
+    """Write the reports' gender and role when this path asked for them.
+
+    `None` means the caller did not ask (tutors placed by staff, LTI launches, the demo);
+    an empty answer from a trainee is refused (`reports.services.check_profile_answers`).
+    """
+    if gender is None and professional_role is None:
+        return
+    report_services.participant_profile_record(
+        enrolment=enrolment, gender=gender or "", professional_role=professional_role or ""
+    )
+
+
 @transaction.atomic
 def enrolment_join_with_code(
-    *, user: User, code: str, ip: str = "", country: str = "", agency_type: str = ""
+    *,
+    user: User,
+    code: str,
+    ip: str = "",
+    country: str = "",
+    agency_type: str = "",
+    gender: str | None = None,
+    professional_role: str | None = None,
 ) -> Enrolment:
     if not ratelimit.allow(
         "code-user", user.pk, limit=CODE_ATTEMPTS_PER_USER, window=CODE_WINDOW_SECONDS
@@ -93,7 +114,11 @@ def enrolment_join_with_code(
     )
     if cohort is None or cohort.state() == Cohort.State.ENDED:
         raise ServiceError("bad_code", _("That code does not match an open cohort. Check it and try again."))
-    return _enrol(user=user, cohort=cohort, country=country, agency_type=agency_type)
+    if gender is not None or professional_role is not None:  # refuse before taking a place
+        report_services.check_profile_answers(gender=gender or "", professional_role=professional_role or "")
+    enrolment = _enrol(user=user, cohort=cohort, country=country, agency_type=agency_type)
+    _record_profile(enrolment, gender, professional_role)
+    return enrolment
 
 
 def _enrol(
@@ -120,7 +145,14 @@ def _enrol(
 
 @transaction.atomic
 def enrolment_apply(
-    *, user: User, cohort: Cohort, statement: str, country: str = "", agency_type: str = ""
+    *,
+    user: User,
+    cohort: Cohort,
+    statement: str,
+    country: str = "",
+    agency_type: str = "",
+    gender: str | None = None,
+    professional_role: str | None = None,
 ) -> Enrolment:
     if not cohort.accepts_applications or cohort.state() == Cohort.State.ENDED:
         raise ServiceError("closed", _("This cohort does not take applications."))
@@ -129,6 +161,8 @@ def enrolment_apply(
         raise ServiceError("application_refused", refusal)
     if not statement.strip():
         raise ServiceError("statement_required", _("Please say briefly why you want to join."))
+    if gender is not None or professional_role is not None:
+        report_services.check_profile_answers(gender=gender or "", professional_role=professional_role or "")
     try:
         enrolment, created = Enrolment.objects.get_or_create(
             user=user,
@@ -143,6 +177,7 @@ def enrolment_apply(
     except IntegrityError:  # a double submit raced us
         enrolment, created = Enrolment.objects.get(user=user, cohort=cohort), False
     if created:
+        _record_profile(enrolment, gender, professional_role)
         return enrolment
     if enrolment.status == Enrolment.Status.DECLINED:
         raise ServiceError("declined", _("Your application to this cohort was declined."))
@@ -153,6 +188,7 @@ def enrolment_apply(
     enrolment.agency_type = agency_type or enrolment.agency_type
     enrolment.country = country or enrolment.country
     enrolment.save(update_fields=["statement", "agency_type", "country"])
+    _record_profile(enrolment, gender, professional_role)
     return enrolment
 
 
@@ -237,7 +273,9 @@ def invitations_bulk_create(
 
 
 @transaction.atomic
-def invitation_accept(*, user: User, token: str) -> Enrolment:
+def invitation_accept(
+    *, user: User, token: str, gender: str | None = None, professional_role: str | None = None
+) -> Enrolment:
     invitation = Invitation.objects.select_related("cohort").filter(token=token).first()
     if invitation is None:
         raise ServiceError("bad_invitation", _("This invitation link is not valid."))
@@ -248,7 +286,10 @@ def invitation_accept(*, user: User, token: str) -> Enrolment:
         )
     if invitation.cohort.state() == Cohort.State.ENDED:
         raise ServiceError("closed", _("This cohort has ended."))
+    if gender is not None or professional_role is not None:
+        report_services.check_profile_answers(gender=gender or "", professional_role=professional_role or "")
     enrolment = _enrol(user=user, cohort=invitation.cohort, country=invitation.country, agency_type="")
+    _record_profile(enrolment, gender, professional_role)
     if invitation.accepted_at is None:
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])

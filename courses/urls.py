@@ -8,6 +8,7 @@ urlpatterns = [
     path("cohorts/", views.my_courses, name="my_courses"),
     path("cohorts/join/", views.join, name="join"),
     path("cohorts/open/", views.open_cohorts, name="open_cohorts"),
+    path("cohorts/about-you/", views.profile_answers, name="profile_answers"),
     path("cohorts/<slug:slug>/", views.dashboard, name="dashboard"),
     path("cohorts/<slug:slug>/apply/", views.apply, name="apply"),
     path("cohorts/<slug:slug>/weeks/<int:number>/", views.week, name="week"),

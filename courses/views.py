@@ -21,6 +21,8 @@ from lms import ratelimit
 from lms.errors import PermissionDenied, ServiceError
 from modules.models import ReadingPage
 from modules.selectors import glossary_for, in_language, passages_changed_since
+from reports import services as report_services
+from reports.models import ParticipantProfile
 
 from . import extensions, policies, selectors, services
 from .certificates import render_certificate_pdf
@@ -31,6 +33,7 @@ from .forms import (
     FeedbackForm,
     JoinForm,
     NudgeForm,
+    ProfileAnswersForm,
     VerifyForm,
 )
 from .models import Cohort, Enrolment, Invitation, ReadingProgress
@@ -39,6 +42,15 @@ VERIFY_LOOKUPS_PER_IP = 60
 VERIFY_WINDOW_SECONDS = 15 * 60
 
 Policy = Callable[[policies.CohortAccess], bool]
+
+
+PROFILE_ERROR_FIELDS = {"gender_required": "gender", "professional_role_required": "professional_role"}
+
+
+def _previous_answers(user) -> dict[str, str]:
+    """The trainee's last answers, so a second enrolment does not ask from scratch."""
+    profile = ParticipantProfile.objects.latest_for(user)
+    return {"gender": profile.gender, "professional_role": profile.professional_role} if profile else {}
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -120,9 +132,12 @@ def join(request: HttpRequest) -> HttpResponse:
                     ip=_client_ip(request),
                     country=form.cleaned_data["country"],
                     agency_type=form.cleaned_data["agency_type"],
+                    gender=form.cleaned_data["gender"],
+                    professional_role=form.cleaned_data["professional_role"],
                 )
             except ServiceError as error:
-                form.add_error("code" if error.code == "bad_code" else None, error.message)
+                field = "code" if error.code == "bad_code" else PROFILE_ERROR_FIELDS.get(error.code)
+                form.add_error(field, error.message)
                 if error.code == "rate_limited":
                     status = HTTPStatus.TOO_MANY_REQUESTS
                 elif error.code == "cohort_full":
@@ -131,7 +146,13 @@ def join(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Welcome to %(cohort)s.") % {"cohort": enrolment.cohort.title})
                 return redirect("courses:dashboard", slug=enrolment.cohort.slug)
     else:
-        form = JoinForm(initial={"code": request.GET.get("code", ""), "country": request.user.country})
+        form = JoinForm(
+            initial={
+                "code": request.GET.get("code", ""),
+                "country": request.user.country,
+                **_previous_answers(request.user),
+            }
+        )
     return render(request, "courses/join.html", {"form": form}, status=status)
 
 
@@ -162,14 +183,14 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 services.enrolment_apply(user=request.user, cohort=cohort, **form.cleaned_data)
             except ServiceError as error:
-                form.add_error(None, error.message)
+                form.add_error(PROFILE_ERROR_FIELDS.get(error.code), error.message)
             else:
                 messages.success(
                     request, _("Your application was sent. You will hear by e-mail when it is decided.")
                 )
                 return redirect("courses:my_courses")
     else:
-        initial = {"country": request.user.country}
+        initial = {"country": request.user.country, **_previous_answers(request.user)}
         if access.enrolment:  # an application awaiting a decision may be revised
             initial.update(statement=access.enrolment.statement, agency_type=access.enrolment.agency_type)
         form = ApplyForm(initial=initial)
@@ -357,14 +378,23 @@ def feedback(request: HttpRequest, access: policies.CohortAccess) -> HttpRespons
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     invite = get_object_or_404(Invitation.objects.select_related("cohort__course"), token=token)
     error = ""
+    status = HTTPStatus.OK
     if request.method == "POST":
-        try:
-            enrolment = services.invitation_accept(user=request.user, token=token)
-        except ServiceError as failure:
-            error = failure.message
-        else:
-            messages.success(request, _("Welcome to %(cohort)s.") % {"cohort": enrolment.cohort.title})
-            return redirect("courses:dashboard", slug=enrolment.cohort.slug)
+        form = ProfileAnswersForm(request.POST)
+        if form.is_valid():
+            try:
+                enrolment = services.invitation_accept(user=request.user, token=token, **form.cleaned_data)
+            except ServiceError as failure:
+                if failure.code in PROFILE_ERROR_FIELDS:
+                    form.add_error(PROFILE_ERROR_FIELDS[failure.code], failure.message)
+                else:
+                    error = failure.message
+            else:
+                messages.success(request, _("Welcome to %(cohort)s.") % {"cohort": enrolment.cohort.title})
+                return redirect("courses:dashboard", slug=enrolment.cohort.slug)
+        status = HTTPStatus.BAD_REQUEST
+    else:
+        form = ProfileAnswersForm(initial=_previous_answers(request.user))
     return render(
         request,
         "courses/invitation.html",
@@ -372,9 +402,39 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             "invitation": invite,
             "cohort": invite.cohort,
             "error": error,
+            "form": form,
             "other_account": invite.email.lower() != request.user.email.lower(),
         },
-        status=HTTPStatus.BAD_REQUEST if error else HTTPStatus.OK,
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def profile_answers(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own gender and role for the reports: nobody else's is reachable here."""
+    if not policies.can_edit_profile_answers(request.user):
+        return forbidden(request)
+    status = HTTPStatus.OK
+    if request.method == "POST":
+        form = ProfileAnswersForm(request.POST)
+        if form.is_valid():
+            try:
+                report_services.participant_profile_update_mine(user=request.user, **form.cleaned_data)
+            except ServiceError as error:
+                form.add_error(PROFILE_ERROR_FIELDS.get(error.code), error.message)
+            else:
+                messages.success(request, _("Your answers are saved."))
+                return redirect("courses:profile_answers")
+        status = HTTPStatus.BAD_REQUEST
+    else:
+        form = ProfileAnswersForm(initial=_previous_answers(request.user))
+    has_enrolments = Enrolment.objects.filter(user=request.user, role=Enrolment.Role.TRAINEE).exists()
+    return render(
+        request,
+        "courses/profile_answers.html",
+        {"form": form, "has_enrolments": has_enrolments},
+        status=status,
     )
 
 

@@ -15,7 +15,6 @@ from courses.forms import FeedbackForm
 from courses.models import Cohort, Course, Enrolment
 from modules.models import ModulePage
 
-from .models import ParticipantProfile
 from .policies import ReportScope, can_see_central_programme
 from .regions import REGIONS
 
@@ -146,10 +145,7 @@ class DrillForm(forms.Form):
     )
     region = forms.ChoiceField(choices=_with_not_given(list(REGIONS.items())), required=False)
     agency = forms.ChoiceField(choices=_with_not_given(Enrolment.AgencyType.choices), required=False)
-    gender = forms.ChoiceField(choices=_with_not_given(ParticipantProfile.Gender.choices), required=False)
-    role = forms.ChoiceField(
-        choices=_with_not_given(ParticipantProfile.ProfessionalRole.choices), required=False
-    )
+    # No gender or role: those answers are reported as counts only, never as a list of people.
     quarter = forms.CharField(required=False, validators=[RegexValidator(r"^\d{4}-Q[1-4]$")])
     week = forms.IntegerField(required=False, min_value=1, max_value=60)
     relevance = forms.TypedChoiceField(

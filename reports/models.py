@@ -1,11 +1,24 @@
 """What the results reports need that the enrolment does not record.
 
-Gender and professional role are asked for the reports only, are optional, and live
-here so that `courses` stays as it is; both are shown "where given".
+Gender and professional role are asked of trainees when they enrol (both required,
+"prefer not to say" allowed; `reports/services.py`) and live here so that `courses`
+stays as it is. Records from before the question show as "Not given". Individual
+answers are only ever shown to the trainee who gave them; the reports show counts.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class ParticipantProfileQuerySet(models.QuerySet):
+    def latest_for(self, user) -> "ParticipantProfile | None":
+        """The person's most recent answers (to pre-fill the next enrolment and the edit page)."""
+        return (
+            self.filter(enrolment__user=user)
+            .exclude(gender="")
+            .order_by("-enrolment__created_at", "-pk")
+            .first()
+        )
 
 
 class ParticipantProfile(models.Model):
@@ -30,6 +43,7 @@ class ParticipantProfile(models.Model):
         CENTRAL_AUTHORITY = "central_authority", _("Central authority or ministry official")
         TRAINER = "trainer", _("Trainer")
         OTHER = "other", _("Other")
+        UNDISCLOSED = "undisclosed", _("Prefers not to say")
 
     enrolment = models.OneToOneField(
         "courses.Enrolment", on_delete=models.CASCADE, related_name="report_profile"
@@ -38,6 +52,8 @@ class ParticipantProfile(models.Model):
     professional_role = models.CharField(
         _("professional role"), max_length=20, choices=ProfessionalRole.choices, blank=True
     )
+
+    objects = ParticipantProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("participant profile")

@@ -427,10 +427,6 @@ def results(scope: ReportScope, filters: Filters, now=None) -> Results:
 # ---- The records behind a figure --------------------------------------------------------------
 
 
-def _not_given(field: str) -> Q:
-    return Q(**{f"{field}__isnull": True}) | Q(**{field: ""})
-
-
 def enrolment_records(cohorts: QuerySet[Cohort], drill: dict) -> QuerySet[Enrolment]:
     """The enrolments behind a figure (enrolled, completed, or active in a course week)."""
     enrolments = Enrolment.objects.filter(cohort__in=cohorts)
@@ -452,16 +448,12 @@ def enrolment_records(cohorts: QuerySet[Cohort], drill: dict) -> QuerySet[Enrolm
     if "agency" in drill:
         agency = drill["agency"]
         enrolments = enrolments.filter(agency_type="" if agency == NOT_GIVEN else agency)
-    for param, path in (("gender", "report_profile__gender"), ("role", "report_profile__professional_role")):
-        if param in drill:
-            value = drill[param]
-            enrolments = enrolments.filter(_not_given(path) if value == NOT_GIVEN else Q(**{path: value}))
     if "quarter" in drill:
         start, end = quarter_bounds(drill["quarter"])
         enrolments = enrolments.filter(cohort__start_date__range=(start, end))
-    return enrolments.select_related(
-        "user", "cohort__course", "cohort__institution", "report_profile"
-    ).order_by("cohort__start_date", "cohort__title", "user__display_name", "pk")
+    return enrolments.select_related("user", "cohort__course", "cohort__institution").order_by(
+        "cohort__start_date", "cohort__title", "user__display_name", "pk"
+    )
 
 
 def reading_records(cohorts: QuerySet[Cohort], drill: dict) -> QuerySet[ReadingProgress]:

@@ -110,7 +110,10 @@ def _breakdown(
     *,
     chart_rows: int = 0,
     extra_columns: list[tuple[str, "callable"]] | None = None,
+    drill: bool = True,
 ) -> Table:
+    """Rows by `param`; `drill=False` leaves the numbers unlinked, for answers that are only
+    ever reported as counts (gender, professional role): a list behind them would name people."""
     extra_columns = extra_columns or []
     columns = [Column(heading)]
     columns += [Column(name) for name, _fn in extra_columns]
@@ -126,9 +129,15 @@ def _breakdown(
             [
                 Cell(label(row.key)),
                 *[Cell(fn(row.key)) for _name, fn in extra_columns],
-                Cell(row.enrolled, href=links.records("enrolments", **{param: value})),
-                Cell(row.completed, href=links.records("enrolments", measure="completed", **{param: value})),
-                Cell(row.trained, href=links.records("enrolments", measure="completed", **{param: value})),
+                Cell(row.enrolled, href=links.records("enrolments", **{param: value}) if drill else ""),
+                Cell(
+                    row.completed,
+                    href=links.records("enrolments", measure="completed", **{param: value}) if drill else "",
+                ),
+                Cell(
+                    row.trained,
+                    href=links.records("enrolments", measure="completed", **{param: value}) if drill else "",
+                ),
             ]
         )
     shown = rows[:chart_rows] if chart_rows else rows
@@ -327,6 +336,7 @@ def genders_table(results: Results, links: Links) -> Table:
         links,
         "gender",
         lambda k: _label(GENDER_LABELS, k),
+        drill=False,
     )
 
 
@@ -339,6 +349,7 @@ def roles_table(results: Results, links: Links) -> Table:
         links,
         "role",
         lambda key: _label(ROLE_LABELS, key),
+        drill=False,
     )
 
 
@@ -493,7 +504,7 @@ def _person(user) -> Cell:
 
 
 def _enrolment_row(e: Enrolment) -> list[Cell]:
-    profile = getattr(e, "report_profile", None)
+    # Gender and professional role are never listed per person: they are reported as counts only.
     return [
         _person(e.user),
         Cell(e.cohort.title),
@@ -501,13 +512,6 @@ def _enrolment_row(e: Enrolment) -> list[Cell]:
         Cell(e.cohort.institution.name if e.cohort.institution else _("Central programme")),
         Cell(e.country, text=country_name(e.country)),
         Cell(e.agency_type, text=_label(AGENCY_LABELS, e.agency_type)),
-        Cell(
-            profile.gender if profile else "", text=_label(GENDER_LABELS, profile.gender if profile else "")
-        ),
-        Cell(
-            profile.professional_role if profile else "",
-            text=_label(ROLE_LABELS, profile.professional_role if profile else ""),
-        ),
         Cell(e.status, text=str(STATUS_LABELS.get(e.status, e.status))),
         _when(e.completed_at),
     ]
@@ -571,8 +575,6 @@ def record_columns(kind: str) -> list[Column]:
             Column(_("Institution")),
             Column(_("Country")),
             Column(_("Agency type")),
-            Column(_("Gender")),
-            Column(_("Professional role")),
             Column(_("Status")),
             Column(_("Completed on")),
         ]
@@ -666,10 +668,6 @@ def describe_drill(drill: dict, filters: Filters | None = None) -> list[tuple[st
             out.append((_("Region"), _("Not known") if value == NOT_GIVEN else region_name(value)))
         elif key == "agency":
             out.append((_("Agency type"), _label(AGENCY_LABELS, "" if value == NOT_GIVEN else value)))
-        elif key == "gender":
-            out.append((_("Gender"), _label(GENDER_LABELS, "" if value == NOT_GIVEN else value)))
-        elif key == "role":
-            out.append((_("Professional role"), _label(ROLE_LABELS, "" if value == NOT_GIVEN else value)))
         elif key == "quarter":
             out.append((_("Cohorts started in"), value))
         elif key == "week":

@@ -71,3 +71,13 @@ def test_loading_the_demo_again_creates_nothing_new(demo):
         for model in (Course, Cohort, Enrolment, ReadingProgress, Certificate, CourseAuditEntry, Institution)
     ] == counts
     assert again["a"].pk == demo["a"].pk
+
+
+def test_demo_trainees_answered_gender_and_role(demo):
+    from reports.models import ParticipantProfile
+
+    trainees = Enrolment.objects.filter(role=Enrolment.Role.TRAINEE, cohort__in=demo.values())
+    profiles = ParticipantProfile.objects.filter(enrolment__in=trainees)
+    assert profiles.count() == trainees.count()
+    assert {"woman", "man", "undisclosed"} <= set(profiles.values_list("gender", flat=True))
+    assert profiles.get(enrolment__user__display_name="Kwame Mensah").professional_role == "judge"

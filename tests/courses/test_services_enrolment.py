@@ -23,6 +23,9 @@ from lms.errors import PermissionDenied, ServiceError
 
 pytestmark = pytest.mark.django_db
 
+# The two questions every enrolment form asks for the results reports.
+ANSWERS = {"gender": "woman", "professional_role": "prosecutor"}
+
 
 # ---- Invitation code --------------------------------------------------------------------------
 
@@ -47,7 +50,7 @@ def test_wrong_code_gets_a_clear_message(cohort, user, client):
     assert error.value.code == "bad_code"
 
     client.force_login(user)
-    response = client.post("/en/cohorts/join/", {"code": "WRONG123"})
+    response = client.post("/en/cohorts/join/", {"code": "WRONG123", **ANSWERS})
     assert response.status_code == HTTPStatus.OK
     assert "That code does not match an open cohort. Check it and try again." in response.text
     assert not Enrolment.objects.filter(user=user).exists()
@@ -71,7 +74,7 @@ def test_code_attempts_are_rate_limited_per_user(cohort, user, client):
     assert error.value.code == "rate_limited"
 
     client.force_login(user)
-    response = client.post("/en/cohorts/join/", {"code": "LEGALA26"})
+    response = client.post("/en/cohorts/join/", {"code": "LEGALA26", **ANSWERS})
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert "Too many attempts. Please wait a few minutes and try again." in response.text
 
@@ -96,7 +99,7 @@ def test_a_full_cohort_says_so(course, client):
     assert error.value.code == "cohort_full"
 
     client.force_login(late)
-    response = client.post("/en/cohorts/join/", {"code": "FULL2222"})
+    response = client.post("/en/cohorts/join/", {"code": "FULL2222", **ANSWERS})
     assert response.status_code == HTTPStatus.CONFLICT
     assert "This cohort is full." in response.text
     assert cohort.enrolments.trainees().count() == 2
@@ -116,7 +119,7 @@ def test_join_page_redirects_to_the_dashboard(cohort, user, client):
     client.force_login(user)
     assert client.get("/en/cohorts/join/?code=LEGALA26").status_code == HTTPStatus.OK
     response = client.post(
-        "/en/cohorts/join/", {"code": "legala26", "country": "gh", "agency_type": "prosecution"}
+        "/en/cohorts/join/", {"code": "legala26", "country": "gh", "agency_type": "prosecution", **ANSWERS}
     )
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == f"/en/cohorts/{cohort.slug}/"
@@ -125,7 +128,7 @@ def test_join_page_redirects_to_the_dashboard(cohort, user, client):
 
 def test_join_form_checks_the_country_code(cohort, user, client):
     client.force_login(user)
-    response = client.post("/en/cohorts/join/", {"code": "LEGALA26", "country": "Kenya"})
+    response = client.post("/en/cohorts/join/", {"code": "LEGALA26", "country": "Kenya", **ANSWERS})
     assert "Use the two-letter country code" in response.text
     assert not Enrolment.objects.filter(user=user).exists()
 
@@ -156,7 +159,7 @@ def test_apply_through_the_page(open_cohort, user, client):
     assert open_cohort.title in page.text
     response = client.post(
         f"/en/cohorts/{open_cohort.slug}/apply/",
-        {"statement": "I am an investigating judge.", "country": "sn", "agency_type": "judiciary"},
+        {"statement": "I am an investigating judge.", "country": "sn", "agency_type": "judiciary", **ANSWERS},
     )
     assert response.status_code == HTTPStatus.FOUND
     enrolment = Enrolment.objects.get(user=user)
@@ -282,7 +285,7 @@ def test_invitation_link_needs_login_then_enrols_the_invited_address(cohort, cli
     invited = UserFactory(email="Invited@example.org", country="")
     client.force_login(invited)
     assert client.get(url).status_code == HTTPStatus.OK
-    response = client.post(url)
+    response = client.post(url, ANSWERS)
     assert response["Location"] == f"/en/cohorts/{cohort.slug}/"
     enrolment = Enrolment.objects.get(user=invited)
     assert (enrolment.status, enrolment.country) == (Enrolment.Status.ACTIVE, "KE")

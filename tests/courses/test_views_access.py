@@ -120,6 +120,7 @@ MATRIX = [
         6,
         (FOUND, FOUND, *[FORBIDDEN] * 6),
     ),
+    ("about you", "get", "cohorts/about-you/", None, 2, (FOUND, *[OK] * 7)),
     ("feedback, week 2", "get", "cohorts/{slug}/feedback/", None, 2, (FOUND, *[FORBIDDEN] * 7)),
     ("feedback, last week", "get", "cohorts/{slug}/feedback/", None, 6, TRAINEE_ONLY),
     ("roster", "get", "cohorts/{slug}/roster/", None, 2, TUTORS_ONLY),
