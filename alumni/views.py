@@ -111,7 +111,7 @@ class AlumniRoomContext(RoomContext):
     premoderation_notice = gettext_lazy("New posts are checked by a moderator before others see them.")
 
     def __init__(self, room: AlumniRoom, access: forum_policies.SpaceAccess) -> None:
-        super().__init__(space=room.space, access=access, url_kwargs={"key": room.key})
+        super().__init__(space=room.space, access=access, url_kwargs={"key": room.key}, name=room.label)
         self.room = room
 
     @classmethod
@@ -122,10 +122,6 @@ class AlumniRoomContext(RoomContext):
             # Not for this person: as if it did not exist (private rooms do not reveal themselves).
             raise Http404
         return cls(room, access)
-
-    @property
-    def name(self) -> str:
-        return self.room.label
 
     @property
     def title(self) -> str:

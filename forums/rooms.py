@@ -33,10 +33,13 @@ class RoomContext:
     held_message: ClassVar[Promise] = _("Your post is waiting for a tutor's approval.")
     premoderation_notice: ClassVar[Promise] = _("New posts are checked by a tutor before others see them.")
 
-    def __init__(self, *, space: Space, access: policies.SpaceAccess, url_kwargs: dict[str, object]) -> None:
+    def __init__(
+        self, *, space: Space, access: policies.SpaceAccess, url_kwargs: dict[str, object], name: str
+    ) -> None:
         self.space = space
         self.access = access
         self.url_kwargs = url_kwargs
+        self.name = name  # what the room is called on its own (moderation page)
 
     @classmethod
     def locate(cls, request: HttpRequest, **url_kwargs: str) -> Self:
@@ -51,11 +54,6 @@ class RoomContext:
         if thread.kind == Thread.Kind.GENERAL:
             return self.url("room")
         return self.url("thread", thread_id=thread.pk)
-
-    @property
-    def name(self) -> str:
-        """What the room is called, on its own (moderation page title)."""
-        raise NotImplementedError
 
     @property
     def title(self) -> str:
@@ -103,11 +101,7 @@ class CohortRoomContext(RoomContext):
         if not policies.can_read(access):
             # Not a member: as if the room did not exist (no leak of who is in which cohort).
             raise Http404
-        return cls(space=space, access=access, url_kwargs={"cohort_slug": cohort.slug})
-
-    @property
-    def name(self) -> str:
-        return self.space.cohort.title
+        return cls(space=space, access=access, url_kwargs={"cohort_slug": cohort.slug}, name=cohort.title)
 
     @property
     def breadcrumbs(self) -> list[tuple[str, str]]:
