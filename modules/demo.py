@@ -308,7 +308,8 @@ def load_snippet_translations(lang_dir: Path, locale: Locale, report: LoadReport
                 )
             copy.full_clean()
             copy.save()
-            report.count(f"{lang_dir.name} {model._meta.verbose_name}")
+            # By file name: verbose_name is lazy and would follow whatever language is active.
+            report.count(f"{lang_dir.name} {name.removesuffix('.json')}")
 
 
 def _snippets_for(locale: Locale) -> dict[str, dict]:

@@ -83,7 +83,7 @@ def test_french_snippets_are_translations_of_the_english_ones(snippets):
 
 
 def test_loading_the_translations_again_creates_nothing(snippets):
-    assert snippets.created == {"fr glossary term": 38, "fr legal instrument": 19, "fr case digest": 8}
+    assert snippets.created == {"fr glossary": 38, "fr instruments": 19, "fr cases": 8}
     models = (GlossaryTerm, LegalInstrument, CaseDigest)
     before = [model.objects.count() for model in models]
     again = LoadReport()
@@ -98,7 +98,7 @@ def test_a_language_with_only_a_glossary_keeps_english_instruments_and_cases(sni
     shutil.copy(FRENCH / "glossary.json", spanish_dir / "glossary.json")  # stands in for Spanish text
     report = LoadReport()
     load_snippet_translations(spanish_dir, Locale.objects.get(language_code="es"), report)
-    assert report.created == {"es glossary term": 38}
+    assert report.created == {"es glossary": 38}
     assert not LegalInstrument.objects.filter(locale__language_code="es").exists()
     page = soup(client.get("/es/instruments/financing-convention-1999/"))
     assert page.select_one("h1").get_text() == (
