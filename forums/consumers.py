@@ -19,6 +19,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.base import SessionBase
+from django.db.models import Subquery
 from django.utils import timezone
 
 from accounts.selectors import security_profile
@@ -439,12 +440,8 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         session: SessionBase | None = self.scope.get("session")
         if session is None or not session.session_key:
             return None
-        is_active = get_user_model().objects.filter(pk=user.pk).values_list("is_active", flat=True).first()
-        if not is_active:
-            return None
-        stored = session.__class__(session.session_key)
-        if str(stored.get("_auth_user_id")) != str(user.pk):
-            return None  # logged out (in this tab or another)
+        if not self._still_signed_in(user.pk, session):
+            return None  # deactivated, or logged out (in this tab or another)
         standing = self._standing
         if standing is None or time.monotonic() - standing.checked_at > STANDING_SECONDS:
             standing = self._standing = self._load_standing(user.pk)
@@ -452,6 +449,24 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             return None  # people with powers use them only behind a second factor, here as over HTTP
         self.user = standing.user
         return policies.space_access(standing.user, standing.space)
+
+    @staticmethod
+    def _still_signed_in(user_id: int, session: SessionBase) -> bool:
+        store_class = session.__class__
+        users = get_user_model().objects.filter(pk=user_id, is_active=True)
+        if hasattr(store_class, "get_model_class"):  # database sessions: one query with the user
+            sessions = store_class.get_model_class().objects.filter(
+                session_key=session.session_key, expire_date__gt=timezone.now()
+            )
+            row = users.values_list(Subquery(sessions.values("session_data")[:1])).first()
+            if row is None or not row[0]:
+                return False
+            data = store_class().decode(row[0])
+        else:
+            if not users.exists():
+                return False
+            data = store_class(session.session_key).load()
+        return str(data.get("_auth_user_id")) == str(user_id)
 
     def _load_standing(self, user_id: int) -> "_Standing | None":
         fresh = get_user_model().objects.filter(pk=user_id, is_active=True).first()

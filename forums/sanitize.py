@@ -1,6 +1,7 @@
 """The one sanitiser for user HTML. Posts are written in a small Markdown subset; the
 HTML it produces goes through bleach against one allow-list before it is stored."""
 
+import threading
 from functools import partial
 
 import bleach
@@ -44,5 +45,18 @@ def render_post(source: str) -> str:
     Raw HTML in the source is escaped by Markdown's own rules and then cleaned:
     the allow-list, not the author, decides what reaches the page.
     """
-    html = markdown.markdown(source, extensions=["nl2br", "sane_lists"], output_format="html")
-    return clean_html(html)
+    return clean_html(_markdown().reset().convert(source))
+
+
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """One converter per thread: building one (extensions, patterns) cost more than the
+    conversion of a typical post; a converter is not safe to share between threads."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown.Markdown(
+            extensions=["nl2br", "sane_lists"], output_format="html"
+        )
+    return converter

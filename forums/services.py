@@ -128,7 +128,15 @@ def _check_can_post(
 def _existing(user, client_msg_id: str) -> Post | None:
     if not client_msg_id:
         return None
-    return Post.objects.filter(author=user, client_msg_id=client_msg_id).select_related("author").first()
+    # The excluded blank id repeats the unique index's condition, so the lookup uses that
+    # index (SQLite and PostgreSQL use a partial index only when the query implies it).
+    return (
+        Post.objects.filter(author=user, client_msg_id=client_msg_id)
+        .exclude(client_msg_id="")
+        .select_related("author")
+        .order_by()
+        .first()
+    )
 
 
 def post_create(
@@ -140,12 +148,19 @@ def post_create(
     language: str = "",
     access: policies.SpaceAccess | None = None,
 ) -> Post:
-    """Post to a thread. A retry with the same client message id returns the first post."""
+    """Post to a thread. A retry with the same client message id returns the first post.
+
+    The first attempt does not look for an earlier one: the unique index finds a retry
+    when it inserts, and a retry that a check now refuses (slow mode, a mute, a lock that
+    came after the first attempt) is looked up before the refusal is raised."""
     client_msg_id = (client_msg_id or "")[:64]
-    if existing := _existing(user, client_msg_id):
-        return existing
     space = thread.space
-    access = _check_can_post(user, space, thread, access)
+    try:
+        access = _check_can_post(user, space, thread, access)
+    except (ServiceError, PermissionDenied):
+        if existing := _existing(user, client_msg_id):
+            return existing
+        raise
     html = _check_body(body)
     status = Post.Status.HELD if space.premoderated and not access.can_moderate else Post.Status.VISIBLE
     try:
@@ -190,6 +205,8 @@ def post_edit(*, user, post: Post, body: str) -> Post:
     access = policies.space_access(user, post.space)
     if not policies.can_edit_post(access, post.author_id) or post.status == Post.Status.DELETED:
         raise PermissionDenied(_("You can only edit your own posts."))
+    if post.thread.locked and not access.can_moderate:
+        raise ServiceError("locked", _("This thread is locked."))
     post.body_html = _check_body(body)
     post.body_source = body.strip()
     post.edited_at = timezone.now()

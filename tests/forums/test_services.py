@@ -51,6 +51,24 @@ def test_event_ids_increase_per_space(trainee, general, other_cohort, django_cap
     assert not Event.objects.filter(space=other_space).exists()
 
 
+def test_a_retry_is_answered_with_the_first_post_even_when_a_check_now_refuses(
+    trainee, tutor, space, general
+):
+    """The first attempt landed but its acknowledgement was lost; meanwhile slow mode came
+    on and the thread was locked. The retry gets the post, not an error about a post that exists."""
+    first = services.post_create(user=trainee, thread=general, body="landed", client_msg_id="lost-ack")
+    services.space_configure(actor=tutor, space=space, slow_mode_seconds=600, premoderated=None)
+    services.thread_set(actor=tutor, thread=general, reason="calm down", locked=True)
+    general.refresh_from_db()
+    space.refresh_from_db()
+    again = services.post_create(user=trainee, thread=general, body="landed", client_msg_id="lost-ack")
+    assert again.pk == first.pk
+    assert Post.objects.filter(author=trainee).count() == 1
+    with pytest.raises(ServiceError) as refused:  # a new post is still refused
+        services.post_create(user=trainee, thread=general, body="new", client_msg_id="new-one")
+    assert refused.value.code in ("locked", "slow_mode")
+
+
 def test_retry_with_same_client_id_lands_once(trainee, general):
     first = services.post_create(user=trainee, thread=general, body="once", client_msg_id="abc")
     again = services.post_create(user=trainee, thread=general, body="once", client_msg_id="abc")
