@@ -23,19 +23,32 @@ class LanguagePreferenceMiddleware:
         if user.is_authenticated and user.preferred_language and cookie not in request.COOKIES:
             request.COOKIES[cookie] = user.preferred_language
         response = self.get_response(request)
-        language = translation.get_language_from_path(request.path_info)
-        if language and response.status_code < 400:
-            if request.COOKIES.get(cookie) != language:
-                response.set_cookie(
-                    cookie,
-                    language,
-                    max_age=settings.LANGUAGE_COOKIE_AGE,
-                    samesite="Lax",
-                    secure=settings.SESSION_COOKIE_SECURE,
-                )
-            if user.is_authenticated and user.preferred_language != language:
-                User.objects.filter(pk=user.pk).update(preferred_language=language)
+        language = remember_language(request, response)
+        if language and user.is_authenticated and user.preferred_language != language:
+            User.objects.filter(pk=user.pk).update(preferred_language=language)
         return response
+
+
+def remember_language(request: HttpRequest, response: HttpResponse) -> str | None:
+    """Set the language cookie to the language the URL names, when the browser does not
+    already carry it; return that language (None for an unprefixed URL or an error).
+
+    The cookie depends on the request alone, never on the page, so the anonymous page cache
+    (home.pagecache) stores pages without it and calls this again on every cached answer.
+    """
+    language = translation.get_language_from_path(request.path_info)
+    if not language or response.status_code >= 400:
+        return None
+    cookie = settings.LANGUAGE_COOKIE_NAME
+    if request.COOKIES.get(cookie) != language:
+        response.set_cookie(
+            cookie,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return language
 
 
 # Pages a person with powers but no second factor may still reach: setting one up (which
