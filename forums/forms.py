@@ -13,6 +13,15 @@ class PostForm(forms.Form):
     client_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
+class PostEditForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your post"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Markdown: **bold**, *italics*, - lists, > quotes, [links](https://…)."),
+        error_messages={"required": _("Write something, or delete the post instead.")},
+    )
+
+
 class ThreadForm(PostForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     field_order = ["title", "body", "client_id"]

@@ -91,6 +91,18 @@ def can_edit_post(access: SpaceAccess, author_id: int | None) -> bool:
     return access.can_post and author_id == access.user_id and not access.is_muted
 
 
+def can_edit_post_now(
+    access: SpaceAccess, *, author_id: int | None, status: str, thread_locked: bool
+) -> bool:
+    """Whether to offer the author "Edit" on a post: their own, not deleted, in a thread that
+    is not locked (a locked thread freezes its posts for all but moderators)."""
+    from .models import Post
+
+    if not can_edit_post(access, author_id) or status == Post.Status.DELETED:
+        return False
+    return not thread_locked or access.can_moderate
+
+
 def can_delete_post(access: SpaceAccess, author_id: int | None) -> bool:
     return access.can_moderate or (access.can_post and author_id == access.user_id)
 

@@ -48,6 +48,7 @@ class PostView:
     html: str
     shows_body: bool
     author_name: str = ""
+    can_edit: bool = False  # the viewer's own post, editable now (forums.policies.can_edit_post_now)
 
     @property
     def reaction_list(self) -> list[tuple[str, str, int]]:
@@ -77,6 +78,9 @@ def thread_posts(thread: Thread, access: policies.SpaceAccess) -> list[PostView]
                 html=post.body_html if shows else "",
                 shows_body=shows,
                 author_name=display_name_for(None, post.author, cohort, viewer_is_tutor=access.can_moderate),
+                can_edit=policies.can_edit_post_now(
+                    access, author_id=post.author_id, status=post.status, thread_locked=thread.locked
+                ),
             )
         )
     return views

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +19,16 @@ from lms.errors import ServiceError
 from modules.models import ReadingPage
 
 from . import policies, selectors, services
-from .forms import ConfigureForm, MuteForm, PostForm, ReactionForm, ReasonForm, ResolveFlagForm, ThreadForm
+from .forms import (
+    ConfigureForm,
+    MuteForm,
+    PostEditForm,
+    PostForm,
+    ReactionForm,
+    ReasonForm,
+    ResolveFlagForm,
+    ThreadForm,
+)
 from .models import Flag, Post, Reaction, Space, Thread
 from .rooms import CohortRoomContext, RoomContext
 
@@ -128,11 +137,11 @@ def thread_create(
     return _render_room(request, room_ctx, general, thread_form=form, status=HTTPStatus.BAD_REQUEST)
 
 
-POST_ACTIONS = {"hide", "restore", "approve", "delete", "flag", "react", "notable"}
+POST_ACTIONS = {"hide", "restore", "approve", "delete", "flag", "react", "notable", "edit"}
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def post_action(
     request: HttpRequest,
     post_id: int,
@@ -142,11 +151,15 @@ def post_action(
 ) -> HttpResponse:
     if action not in POST_ACTIONS or action in room_type.unsupported_post_actions:
         raise Http404
+    if request.method == "GET" and action != "edit":
+        return HttpResponseNotAllowed(["POST"])
     room_ctx = room_type.locate(request, **where)
     space = room_ctx.space
     post = get_object_or_404(
         Post.objects.select_related("space__cohort", "thread", "author"), pk=post_id, space=space
     )
+    if action == "edit":
+        return _post_edit(request, room_ctx, post)
     reason = ReasonForm(request.POST)
     reason.is_valid()
     text = reason.cleaned_data.get("reason", "")
@@ -176,6 +189,48 @@ def post_action(
     if post.thread.kind == Thread.Kind.PASSAGE and post.thread.anchor_page_id:
         return redirect(_reading_url(space, post.thread.anchor_page_id, f"c-{post.pk}"))
     return redirect(f"{room_ctx.thread_url(post.thread)}#post-{post.pk}")
+
+
+def _post_edit(request: HttpRequest, room_ctx: RoomContext, post: Post) -> HttpResponse:
+    """Edit one's own post: a page with the Markdown source (the room's script asks for the same
+    source as JSON), and on error the page again with what was written and why it was refused."""
+    access = room_ctx.access
+    # Only the author, ever; a thread locked since the page was opened is the service's refusal,
+    # shown with the text kept (a GET on a locked thread has nothing to offer: 403).
+    allowed = (
+        policies.can_edit_post(access, post.author_id)
+        if request.method == "POST"
+        else policies.can_edit_post_now(
+            access, author_id=post.author_id, status=post.status, thread_locked=post.thread.locked
+        )
+    )
+    if not allowed:
+        raise DjangoPermissionDenied(_("You can only edit your own posts."))
+    back = f"{room_ctx.thread_url(post.thread)}#post-{post.pk}"
+    status = HTTPStatus.OK
+    if request.method == "POST":
+        form = PostEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.post_edit(user=request.user, post=post, body=form.cleaned_data["body"])
+            except ServiceError as exc:
+                if exc.code == "forbidden":
+                    raise DjangoPermissionDenied(exc.message) from exc
+                form.add_error("body", exc.message)
+            else:
+                return redirect(back)
+        status = HTTPStatus.BAD_REQUEST
+    elif "application/json" in request.headers.get("Accept", ""):
+        # The source is only ever served here, to the author (checked above).
+        return JsonResponse({"post": post.pk, "body": post.body_source})
+    else:
+        form = PostEditForm(initial={"body": post.body_source})
+    return render(
+        request,
+        "forums/post_edit.html",
+        {"room_ctx": room_ctx, "post": post, "thread": post.thread, "form": form, "back": back},
+        status=status,
+    )
 
 
 def _reading_url(space: Space, reading_id: int, fragment: str = "") -> str:

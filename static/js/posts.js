@@ -17,6 +17,9 @@
     fragment.querySelectorAll("form").forEach(function (form) {
       form.action = form.action.replace(/\/posts\/0\//, "/posts/" + postId + "/");
     });
+    fragment.querySelectorAll("a[href]").forEach(function (link) {
+      link.href = link.href.replace(/\/posts\/0\//, "/posts/" + postId + "/");
+    });
     return fragment;
   }
 
@@ -33,7 +36,11 @@
     time.className = "meta";
     time.dateTime = data.created;
     time.textContent = new Date(data.created).toLocaleString(document.documentElement.lang);
-    header.append(author, " ", time);
+    var edited = document.createElement("span");
+    edited.className = "meta post__edited";
+    edited.textContent = gettext("(edited)");
+    edited.hidden = true;
+    header.append(author, " ", time, " ", edited);
     var status = document.createElement("p");
     status.className = "post__status";
     var body = document.createElement("div");
@@ -46,13 +53,27 @@
     return li;
   }
 
+  // Who is looking (set by the page's script): the author's own tools follow the same rule as
+  // forums.policies.can_edit_post_now; the server checks again on every edit and delete.
+  var viewer = { user: "", moderator: false, locked: false, canPost: false };
+
+  function configure(options) {
+    Object.keys(options).forEach(function (k) { viewer[k] = options[k]; });
+    document.querySelectorAll("[data-post-id]").forEach(function (el) {
+      if (el.dataset.status && el.dataset.authorId !== undefined) toggleTools(el, el.dataset.status);
+    });
+  }
+
   function toggleTools(el, status) {
+    var own = viewer.canPost && !!viewer.user && el.dataset.authorId === String(viewer.user) &&
+      status !== "deleted" && (!viewer.locked || viewer.moderator);
     var show = {
+      "tool--own": own,
       "tool--approve": status === "held",
       "tool--restore": status === "hidden",
       "tool--hide": status === "visible" || status === "held",
       "tool--delete": status !== "deleted",
-      "tool--flag": status === "visible",
+      "tool--flag": status === "visible" && !(viewer.user && el.dataset.authorId === String(viewer.user)),
     };
     Object.keys(show).forEach(function (cls) {
       el.querySelectorAll("." + cls).forEach(function (node) { node.hidden = !show[cls]; });
@@ -70,6 +91,16 @@
     }
     el.className = "post post--" + data.status + (data.notable ? " post--notable" : "");
     el.dataset.status = data.status;
+    if (data.author) el.dataset.authorId = data.author.id === null ? "" : String(data.author.id);
+    var edited = el.querySelector(".post__edited");
+    if (!edited && data.edited) {
+      edited = document.createElement("span");
+      edited.className = "meta post__edited";
+      edited.textContent = gettext("(edited)");
+      el.querySelector(".post__meta").append(" ", edited);
+    }
+    if (edited) edited.hidden = !data.edited;
+    if (data.status === "deleted") closeEditor(el);
     var status = el.querySelector(".post__status");
     var text = STATUS_TEXT[data.status];
     status.hidden = !text;
@@ -111,5 +142,117 @@
     });
   }
 
-  window.LegisPosts = { upsert: upsert, interceptForms: interceptForms };
+  // ---- Editing one's own post in place --------------------------------------------------------
+  // "Edit" is a link to the plain edit page; with the socket open it opens an editor in the post
+  // instead, with the Markdown source asked from that same page (served to the author only).
+  var editing = {};  // ref of a sent "edit" frame -> the post element
+
+  function closeEditor(el, keepFocus) {
+    var editor = el.querySelector(".post-editor");
+    if (!editor) return;
+    editor.remove();
+    el.querySelector(".post__body").hidden = false;
+    var link = el.querySelector("[data-edit-post]");
+    if (keepFocus && link) link.focus();
+  }
+
+  function openEditor(el, link, source, space) {
+    var postId = el.dataset.postId;
+    var form = document.createElement("form");
+    form.className = "post-editor stack-form";
+    form.noValidate = true;
+    var label = document.createElement("label");
+    label.htmlFor = "edit-body-" + postId;
+    label.textContent = gettext("Edit your post");
+    var area = document.createElement("textarea");
+    area.id = "edit-body-" + postId;
+    area.name = "body";
+    area.rows = 5;
+    area.value = source;
+    var error = document.createElement("p");
+    error.className = "form-errors";
+    error.id = "edit-error-" + postId;
+    error.setAttribute("role", "alert");
+    error.hidden = true;
+    area.setAttribute("aria-describedby", error.id);
+    var row = document.createElement("div");
+    row.className = "button-row";
+    var save = document.createElement("button");
+    save.type = "submit";
+    save.textContent = gettext("Save");
+    var cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "secondary";
+    cancel.textContent = gettext("Cancel");
+    row.append(save, " ", cancel);
+    form.append(label, area, error, row);
+    var body = el.querySelector(".post__body");
+    body.hidden = true;
+    body.after(form);
+    area.focus();
+
+    cancel.addEventListener("click", function () { closeEditor(el, true); });
+    form.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") { ev.preventDefault(); closeEditor(el, true); }
+    });
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      error.hidden = true;
+      var ref = window.LegisSpaceSocket.newId();
+      if (!space.send({ type: "edit", post: parseInt(postId, 10), body: area.value, ref: ref })) {
+        showEditError(el, gettext("Not connected. Your text is kept: try again in a moment."));
+        return;
+      }
+      editing[ref] = el;
+      save.disabled = true;
+    });
+  }
+
+  function showEditError(el, message) {
+    var editor = el.querySelector(".post-editor");
+    if (!editor) return;
+    var error = editor.querySelector(".form-errors");
+    error.textContent = message;
+    error.hidden = false;
+    editor.querySelector("button[type=submit]").disabled = false;
+    editor.querySelector("textarea").focus();
+  }
+
+  function interceptEdits(space) {
+    document.addEventListener("click", function (ev) {
+      var link = ev.target.closest && ev.target.closest("[data-edit-post]");
+      if (!link || !space.isOpen()) return;  // no socket: the link opens the edit page
+      var el = link.closest("[data-post-id]");
+      if (!el) return;
+      ev.preventDefault();
+      if (el.querySelector(".post-editor")) { el.querySelector(".post-editor textarea").focus(); return; }
+      fetch(link.href, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          return response.json();
+        })
+        .then(function (data) { openEditor(el, link, data.body, space); })
+        .catch(function () { window.location.href = link.href; });
+    });
+  }
+
+  // Answers to "edit" frames: `ok` closes the editor (the post.edited event brings the new text
+  // to everyone, this page included); `error` is shown in the editor, with the text kept.
+  // Returns true when the frame was an answer to an edit.
+  function handleReply(frame) {
+    var el = frame.ref && editing[frame.ref];
+    if (!el) return false;
+    delete editing[frame.ref];
+    if (frame.type === "ok") closeEditor(el, true);
+    else showEditError(el, frame.message);
+    return true;
+  }
+
+  window.LegisPosts = {
+    upsert: upsert,
+    interceptForms: interceptForms,
+    interceptEdits: interceptEdits,
+    handleReply: handleReply,
+    configure: configure,
+  };
 })();

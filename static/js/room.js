@@ -76,6 +76,7 @@
         document.querySelector(".room__header").appendChild(notice);
       }
       if (notice) notice.hidden = !locked;
+      Posts.configure({ locked: locked });
     }
   }
 
@@ -111,7 +112,9 @@
         }
         if (frame.status === "held") showError(gettext("Your post is waiting for a tutor's approval."));
       },
+      ok: function (frame) { Posts.handleReply(frame); },
       error: function (frame) {
+        if (Posts.handleReply(frame)) return;
         if (frame.ref) delete sent[frame.ref];
         showError(frame.message);
       },
@@ -130,6 +133,14 @@
       }
     });
   }
+  var lockedNotice = document.getElementById("locked-notice");
+  Posts.configure({
+    user: root.dataset.user,
+    moderator: moderator,
+    locked: !!lockedNotice && !lockedNotice.hidden,
+    canPost: !!composer,
+  });
+  Posts.interceptEdits(space);
   Posts.interceptForms(space, function (action) {
     if (action === "thread_state") setTimeout(function () { location.reload(); }, 300);
   });

@@ -1,0 +1,89 @@
+"""Editing and deleting one's own post in the room, live, in real Chromium against daphne."""
+
+import pytest
+from playwright.sync_api import expect
+
+from courses.models import Enrolment
+from forums import services
+from home.services import ensure_site_home
+from tests.browser.conftest import assert_no_axe_violations, login
+from tests.forums.conftest import enrol, make_cohort, user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def room():
+    ensure_site_home()
+    cohort = make_cohort("edit-room")
+    space = services.cohort_space_ensure(cohort)
+    people = {}
+    for email in ("amina@example.org", "carlos@example.org"):
+        people[email.split("@")[0]] = user(email)
+        enrol(people[email.split("@")[0]], cohort, Enrolment.Role.TRAINEE)
+    general = space.threads.get(kind="general")
+    services.post_create(user=people["carlos"], thread=general, body="Carlos's *own* view")
+    services.post_create(user=people["amina"], thread=general, body="Extradition needs **dual** criminality.")
+    return cohort
+
+
+def open_room(new_context, email, cohort):
+    page = new_context().new_page()
+    login(page, email)
+    page.goto(f"/en/cohorts/{cohort.slug}/room/")
+    expect(page.locator("#connection-state")).to_have_attribute("data-state", "live")
+    return page
+
+
+def test_a_trainee_edits_her_post_and_the_other_sees_it_live(new_context, room):
+    amina = open_room(new_context, "amina@example.org", room)
+    carlos = open_room(new_context, "carlos@example.org", room)
+
+    own = amina.locator(".post", has_text="Extradition")
+    others = amina.locator(".post", has_text="Carlos's")
+    expect(own.get_by_role("link", name="Edit")).to_be_visible()
+    expect(others.get_by_role("link", name="Edit")).to_be_hidden()
+    expect(
+        carlos.locator(".post", has_text="Extradition needs").get_by_role("link", name="Edit")
+    ).to_be_hidden()
+
+    # Escape cancels: the text is untouched and the focus goes back to "Edit".
+    own.get_by_role("link", name="Edit").click()
+    editor = own.get_by_role("textbox", name="Edit your post")
+    expect(editor).to_have_value("Extradition needs **dual** criminality.")
+    expect(editor).to_be_focused()
+    editor.press("Escape")
+    expect(editor).to_have_count(0)
+    expect(own.get_by_role("link", name="Edit")).to_be_focused()
+
+    # From the keyboard: open, change, save.
+    own.get_by_role("link", name="Edit").press("Enter")
+    editor = own.get_by_role("textbox", name="Edit your post")
+    expect(editor).to_be_focused()
+    assert_no_axe_violations(amina)
+    editor.fill("   ")
+    own.get_by_role("button", name="Save").click()
+    expect(own.locator(".post-editor [role=alert]")).to_contain_text("Write something")
+    editor.fill("Extradition usually needs **double** criminality.")
+    own.get_by_role("button", name="Save").click()
+    expect(editor).to_have_count(0)
+    expect(own.locator(".post__body strong")).to_have_text("double")
+
+    seen = carlos.locator(".post", has_text="usually needs")
+    expect(seen.locator(".post__body strong")).to_have_text("double")
+    expect(seen.locator(".post__edited")).to_be_visible()
+    expect(seen.locator(".post__edited")).to_have_text("(edited)")
+    expect(carlos.locator(".post", has_text="needs **dual**")).to_have_count(0)
+    assert_no_axe_violations(carlos)
+
+
+def test_a_trainee_deletes_her_post_after_confirming(new_context, room):
+    amina = open_room(new_context, "amina@example.org", room)
+    carlos = open_room(new_context, "carlos@example.org", room)
+    own = amina.locator(".post", has_text="Extradition")
+    own.locator("details.tool--own-delete summary").click()
+    expect(own.locator("details.tool--own-delete")).to_contain_text("Delete this post?")
+    own.get_by_role("button", name="Delete post").click()
+    for page in (amina, carlos):
+        expect(page.locator(".post.post--deleted")).to_have_count(1)
+        expect(page.locator(".post", has_text="Extradition needs")).to_have_count(0)
