@@ -44,7 +44,13 @@ def test_trainee_enrols_with_a_code_marks_a_reading_read_and_the_progress_bar_mo
     page.get_by_role("link", name="Join with a code").click()
     page.get_by_label("Invitation code").fill("WRONG999")
     page.get_by_role("button", name="Join").click()
+    expect(page.get_by_text("Choose a gender, or “Prefer not to say”.")).to_be_visible()
+    expect(page.get_by_label("Invitation code")).to_have_value("WRONG999")
+    page.get_by_label("Gender").select_option("woman")
+    page.get_by_label("Professional role").select_option("undisclosed")
+    page.get_by_role("button", name="Join").click()
     expect(page.get_by_text("That code does not match an open cohort")).to_be_visible()
+    expect(page.get_by_label("Gender")).to_have_value("woman")
 
     page.get_by_label("Invitation code").fill("legala26")
     page.get_by_label("Where you work").select_option("prosecution")
