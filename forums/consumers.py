@@ -100,15 +100,18 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         self.space_id = int(self.scope["url_route"]["kwargs"]["space_id"])
         self.user = self.scope.get("user")
         self._standing = None
-        self.access = await database_sync_to_async(self._check_access)()
-        if self.access is None or not self.access.can_read:
+        # One trip through the sync thread: a reconnect storm queues every socket there.
+        self.access, joined = await database_sync_to_async(self._check_and_join)()
+        if joined is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        online, last_id = joined
         self.group = f"space-{self.space_id}"
+        # An event committed between the join and these lines is not lost: the client
+        # answers `hello` with `resume`, which replays from the database.
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(events.user_group(self.user.pk), self.channel_name)
         await self.accept()
-        online, last_id = await self._join()
         await self._send(
             {
                 "type": "hello",
@@ -481,14 +484,16 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         # `fresh` keeps Django's permission cache for the life of the standing.
         return _Standing(fresh, space, mfa_missing, time.monotonic())
 
-    @database_sync_to_async
-    def _join(self) -> tuple[list[dict], int]:
+    def _check_and_join(self) -> tuple[policies.SpaceAccess | None, tuple[list[dict], int] | None]:
+        access = self._check_access()
+        if access is None or not access.can_read:
+            return access, None
         Presence.objects.update_or_create(
             channel_name=self.channel_name,
             defaults={"space_id": self.space_id, "user": self.user, "last_seen": timezone.now()},
         )
         last_id = Space.objects.values_list("last_event_id", flat=True).get(pk=self.space_id)
-        return selectors.online(self.space_id, PRESENCE_WINDOW), last_id
+        return access, (selectors.online(self.space_id, PRESENCE_WINDOW), last_id)
 
     @database_sync_to_async
     def _leave(self) -> None:
