@@ -51,10 +51,12 @@ def on_signed_up(sender, request, user, **kwargs) -> None:
 
 def on_password_changed(sender, request, user, **kwargs) -> None:
     audit.record(Kind.PASSWORD_CHANGED, user=user, actor=user, request=request)
+    _refresh_sockets(user.pk)  # other browsers' sessions no longer match the password
 
 
 def on_password_reset(sender, request, user, **kwargs) -> None:
     audit.record(Kind.PASSWORD_RESET, user=user, actor=user, request=request)
+    _refresh_sockets(user.pk)
 
 
 def _mfa(kind: str):

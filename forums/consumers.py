@@ -2,14 +2,11 @@
 validate the frame, call a service in a thread, send what it returns.
 The protocol is documented in docs/realtime.md."""
 
-import asyncio
 import json
 import logging
 import time
-import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -18,16 +15,14 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.backends.base import SessionBase
-from django.db.models import Subquery
-from django.utils import timezone
 
 from accounts.selectors import security_profile
+from accounts.sockets import signed_in_user_id
 from lms.errors import ServiceError
 from modules.models import ReadingPage
 
-from . import events, policies, selectors, services
-from .models import Flag, Post, Presence, Space, Thread
+from . import events, policies, presence, selectors, services
+from .models import Flag, Post, Space, Thread
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +31,6 @@ MAX_FRAME_BYTES = 16 * 1024
 FRAME_LIMIT, FRAME_WINDOW_SECONDS = 60, 10
 REPLAY_LIMIT = 500
 CLOSE_FORBIDDEN = 4403
-# Joins and leaves of a space within this many seconds share one presence broadcast.
-PRESENCE_COALESCE_SECONDS = 1.0
-PRESENCE_WINDOW = timedelta(seconds=90)
 # How long a socket trusts what rarely changes (space row, permissions, second factor)
 # before reading it again; revocations push `access.changed` and do not wait for it.
 STANDING_SECONDS = 30
@@ -81,6 +73,7 @@ def _str(frame: dict, name: str, *, required: bool = True) -> str:
 
 class SpaceConsumer(AsyncWebsocketConsumer):
     access: policies.SpaceAccess | None = None
+    user = None
     _standing: _Standing | None = None
 
     async def dispatch(self, message: dict) -> None:
@@ -98,7 +91,7 @@ class SpaceConsumer(AsyncWebsocketConsumer):
     # ---- lifecycle -------------------------------------------------------------------------------
     async def connect(self) -> None:
         self.space_id = int(self.scope["url_route"]["kwargs"]["space_id"])
-        self.user = self.scope.get("user")
+        self.user = None  # known once the first check has read the session
         self._standing = None
         # One trip through the sync thread: a reconnect storm queues every socket there.
         self.access, joined = await database_sync_to_async(self._check_and_join)()
@@ -122,15 +115,14 @@ class SpaceConsumer(AsyncWebsocketConsumer):
                 "max_frame_bytes": MAX_FRAME_BYTES,
             }
         )
-        self._announce_presence()
+        presence.joined(self.channel_layer, self.channel_name, self.space_id, self.user.pk)
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "group", None) is None:
             return
         await self.channel_layer.group_discard(self.group, self.channel_name)
         await self.channel_layer.group_discard(events.user_group(self.user.pk), self.channel_name)
-        await self._leave()
-        self._announce_presence()
+        presence.left(self.channel_layer, self.channel_name, self.space_id)
 
     # ---- frames from the client ------------------------------------------------------------------
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
@@ -174,9 +166,8 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             )
 
     async def on_ping(self, frame: dict) -> None:
-        await self._call(
-            lambda: Presence.objects.filter(channel_name=self.channel_name).update(last_seen=timezone.now())
-        )
+        await self._call(lambda: None)  # the access check is the point; last_seen goes in a batch
+        presence.seen(self.channel_layer, self.channel_name)
         await self._send({"type": "pong"})
 
     async def on_resume(self, frame: dict) -> None:
@@ -371,18 +362,6 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             await self._revoke()
 
     # ---- helpers ---------------------------------------------------------------------------------
-    def _announce_presence(self) -> None:
-        """Tell the room who is online, at most once a second per space and process: a room
-        of N opening at once would otherwise send N lists of up to N names to N sockets."""
-        loop = asyncio.get_running_loop()
-        due = _presence_due.setdefault(loop, set())
-        if self.space_id in due:
-            return
-        due.add(self.space_id)
-        task = loop.create_task(_broadcast_presence(self.channel_layer, self.space_id, due))
-        _presence_tasks.add(task)
-        task.add_done_callback(_presence_tasks.discard)
-
     def _within_frame_rate(self) -> bool:
         now = time.monotonic()
         window = getattr(self, "_frame_window", None)
@@ -432,44 +411,23 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         return events.replay(self.access.space, after, upto, limit=REPLAY_LIMIT), last_id
 
     def _check_access(self) -> policies.SpaceAccess | None:
-        """Fresh from the database on every frame: the user still active, the session still
-        signed in, the role (enrolment) and any mute still held. What changes rarely — the
-        space row, permissions, the second-factor requirement — is re-read every
-        STANDING_SECONDS and at once when `access.changed` arrives (logout, deactivation,
-        removal): that is what took two thirds of a post frame (docs/performance.md)."""
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            return None
-        session: SessionBase | None = self.scope.get("session")
-        if session is None or not session.session_key:
-            return None
-        if not self._still_signed_in(user.pk, session):
-            return None  # deactivated, or logged out (in this tab or another)
+        """Fresh from the database on every frame: the session still signed in (and its
+        password hash still current), the user still active, the role (enrolment) and any
+        mute still held. What changes rarely — the space row, permissions, the
+        second-factor requirement — is re-read every STANDING_SECONDS and at once when
+        `access.changed` arrives (logout, deactivation, powers or second factor changed):
+        re-reading it all was two thirds of a post frame (docs/performance.md)."""
+        known = self.user.pk if self.user is not None else None
+        user_id = signed_in_user_id(self.scope.get("session_key"), known)
+        if user_id is None:
+            return None  # logged out (in this tab or another), deactivated, password changed
         standing = self._standing
         if standing is None or time.monotonic() - standing.checked_at > STANDING_SECONDS:
-            standing = self._standing = self._load_standing(user.pk)
+            standing = self._standing = self._load_standing(user_id)
         if standing is None or standing.mfa_missing:
             return None  # people with powers use them only behind a second factor, here as over HTTP
         self.user = standing.user
         return policies.space_access(standing.user, standing.space)
-
-    @staticmethod
-    def _still_signed_in(user_id: int, session: SessionBase) -> bool:
-        store_class = session.__class__
-        users = get_user_model().objects.filter(pk=user_id, is_active=True)
-        if hasattr(store_class, "get_model_class"):  # database sessions: one query with the user
-            sessions = store_class.get_model_class().objects.filter(
-                session_key=session.session_key, expire_date__gt=timezone.now()
-            )
-            row = users.values_list(Subquery(sessions.values("session_data")[:1])).first()
-            if row is None or not row[0]:
-                return False
-            data = store_class().decode(row[0])
-        else:
-            if not users.exists():
-                return False
-            data = store_class(session.session_key).load()
-        return str(data.get("_auth_user_id")) == str(user_id)
 
     def _load_standing(self, user_id: int) -> "_Standing | None":
         fresh = get_user_model().objects.filter(pk=user_id, is_active=True).first()
@@ -488,33 +446,8 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         access = self._check_access()
         if access is None or not access.can_read:
             return access, None
-        Presence.objects.update_or_create(
-            channel_name=self.channel_name,
-            defaults={"space_id": self.space_id, "user": self.user, "last_seen": timezone.now()},
-        )
         last_id = Space.objects.values_list("last_event_id", flat=True).get(pk=self.space_id)
-        return access, (selectors.online(self.space_id, PRESENCE_WINDOW), last_id)
-
-    @database_sync_to_async
-    def _leave(self) -> None:
-        Presence.objects.filter(channel_name=self.channel_name).delete()
-
-
-# Per event loop, the spaces whose presence broadcast is already scheduled in this process.
-_presence_due: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, set[int]] = weakref.WeakKeyDictionary()
-_presence_tasks: set[asyncio.Task] = set()
-
-
-async def _broadcast_presence(layer, space_id: int, due: set[int]) -> None:
-    try:
-        await asyncio.sleep(PRESENCE_COALESCE_SECONDS)
-    finally:
-        due.discard(space_id)
-    try:
-        online = await database_sync_to_async(selectors.online)(space_id, PRESENCE_WINDOW)
-        await layer.group_send(f"space-{space_id}", {"type": "presence.update", "online": online})
-    except Exception:  # best effort, like every broadcast: the next join or leave tries again
-        logger.warning("presence broadcast for space %s failed", space_id, exc_info=True)
+        return access, (selectors.online(self.space_id, presence.WINDOW), last_id)
 
 
 Handler = Callable[[SpaceConsumer, dict], Awaitable[None]]

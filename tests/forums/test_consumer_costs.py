@@ -7,7 +7,7 @@ from channels.testing import WebsocketCommunicator
 
 from django.test import Client
 
-from forums import consumers
+from forums import presence
 from lms.asgi import application
 
 from .conftest import enrol, user
@@ -45,7 +45,7 @@ async def presence_frames(ws, timeout: float) -> list[dict]:
 
 
 async def test_joins_and_leaves_close_together_share_one_presence_broadcast(space, cohort, monkeypatch):
-    monkeypatch.setattr(consumers, "PRESENCE_COALESCE_SECONDS", 1.5)
+    monkeypatch.setattr(presence, "COALESCE_SECONDS", 1.5)
     people = []
     for n in range(4):
         account = await sync_to_async(user)(f"room{n}@example.org")

@@ -1,6 +1,8 @@
+
 """The WebSocket protocol, frame by frame, through the real ASGI stack (origin check,
 session auth, routing) with Channels' WebsocketCommunicator."""
 
+import asyncio
 import json
 
 import pytest
@@ -388,3 +390,54 @@ async def test_a_post_frame_reads_access_once(space, general, trainee):
     # last_post_at, space event id, insert event: 10 (it was 18 before the check was shared)
     assert len(counted) <= 10, "\n".join(counted)
     await alice.disconnect()
+
+
+async def test_a_password_change_elsewhere_closes_the_socket(space, trainee):
+    """As over HTTP (django.contrib.auth.get_user): a session whose password hash no longer
+    matches is signed out, and the socket learns it at once (access.changed)."""
+    from accounts import receivers
+
+    alice, _ = await connect(trainee, space)
+
+    def change_password():
+        trainee.set_password("a new and long passphrase")
+        trainee.save()
+        # What allauth's password_changed signal runs (its other receivers need a request).
+        receivers.on_password_changed(sender=type(trainee), request=None, user=trainee)
+
+    await sync_to_async(change_password)()
+    assert (await next_of(alice, "revoked"))["type"] == "revoked"
+    assert (await alice.receive_output())["type"] == "websocket.close"
+
+
+async def test_pings_keep_a_socket_online_in_one_batch(space, trainee, monkeypatch):
+    from forums import presence
+    from forums.models import Presence
+
+    monkeypatch.setattr(presence, "COALESCE_SECONDS", 0.2)
+    alice, _ = await connect(trainee, space)
+    await next_of(alice, "presence")  # the join was written and announced
+    old = await sync_to_async(Presence.objects.get)(user=trainee)
+    await alice.send_json_to({"type": "ping"})
+    await next_of(alice, "pong")
+    await asyncio.sleep(0.5)
+    fresh = await sync_to_async(Presence.objects.get)(user=trainee)
+    assert fresh.last_seen > old.last_seen
+    await alice.disconnect()
+    await asyncio.sleep(0.5)
+    assert not await sync_to_async(Presence.objects.filter(user=trainee).exists)()
+
+
+async def test_a_session_from_before_a_password_change_is_refused_at_the_next_frame(space, trainee):
+    from django.contrib.auth.hashers import make_password
+
+    alice, _ = await connect(trainee, space)
+    await sync_to_async(type(trainee).objects.filter(pk=trainee.pk).update)(
+        password=make_password("changed without telling anyone")
+    )
+    await alice.send_json_to({"type": "ping"})
+    assert (await next_of(alice, "revoked"))["type"] == "revoked"
+    await sync_to_async(trainee.refresh_from_db)()
+    communicator, connected = await connect(trainee, space, expect_ok=False)  # a new login works
+    assert connected
+    await communicator.disconnect()
