@@ -92,6 +92,7 @@ MATRIX: dict[str, tuple] = {
     "courses:certificate": ("get", "code=certificate", frozenset({"trainee", "tutor_other", "staff"})),
     "courses:verify": ("get", "", ALL),
     "courses:verify_code": ("get", "code=certificate", ALL),
+    "courses:profile_answers": ("get", "", SIGNED_IN),
     # cohort discussion
     "forums:room": ("get", "cohort_slug=cohort_a", A_MEMBERS),
     "forums:thread": ("get", "cohort_slug=cohort_a,thread_id=thread", A_MEMBERS),
