@@ -141,8 +141,11 @@ def _may_store(request: HttpRequest, response: HttpResponse) -> bool:
 class AnonymousPageCacheMiddleware:
     """Answers anonymous readers of public pages from the cache (see the module docstring).
 
-    Placed after WhiteNoise and before the session: a cached answer costs one cache read and
-    no query. The security and CSP headers are added outside it, fresh on every answer.
+    Placed right after SecurityMiddleware (HTTPS redirect and security headers stay fresh on
+    every answer) and before CSP, WhiteNoise and the session: a cached answer costs one cache
+    read and no query. The CSP header is stored with the copy: the policy is the same for
+    every page that may be stored, since pages whose render used a nonce or set a per-view
+    policy are not.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -60,10 +60,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Anonymous readers of public pages: one shared copy, no query (docs/performance.md, 6).
+    # Before CSP: a copy replays the policy header it was stored with (pages whose render
+    # used a nonce or changed the policy are never stored).
+    "home.pagecache.AnonymousPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous readers of public pages: one shared copy, no query (docs/performance.md, 6).
-    "home.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.LanguagePreferenceMiddleware",
