@@ -26,6 +26,7 @@ added to `_digest`.
 import hashlib
 from functools import cache
 
+from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.core.signing import salted_hmac
 from django.db.models import Model
@@ -39,11 +40,18 @@ TEMPLATES = ("forums/passage.html", "forums/_passage_post.html")
 SECONDS = 3600  # entries are keyed by content: this only bounds how long unused ones stay
 
 
-@cache
-def _templates_version() -> str:
+def _read_templates_version() -> str:
     engine = engines["django"]
     source = "".join(engine.get_template(name).template.source for name in TEMPLATES)
     return hashlib.blake2b(source.encode(), digest_size=8).hexdigest()
+
+
+_deployed_templates_version = cache(_read_templates_version)
+
+
+def _templates_version() -> str:
+    # Read once per process, except where runserver reloads templates without a restart.
+    return _read_templates_version() if settings.DEBUG else _deployed_templates_version()
 
 
 @cache
