@@ -21,7 +21,7 @@ from accounts.sockets import signed_in_user_id
 from lms.errors import ServiceError
 from modules.models import ReadingPage
 
-from . import events, policies, presence, selectors, services
+from . import events, policies, presence, services
 from .models import Flag, Post, Space, Thread
 
 logger = logging.getLogger(__name__)
@@ -94,11 +94,10 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         self.user = None  # known once the first check has read the session
         self._standing = None
         # One trip through the sync thread: a reconnect storm queues every socket there.
-        self.access, joined = await database_sync_to_async(self._check_and_join)()
-        if joined is None:
+        self.access, last_id = await database_sync_to_async(self._check_and_join)()
+        if last_id is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        online, last_id = joined
         self.group = f"space-{self.space_id}"
         # An event committed between the join and these lines is not lost: the client
         # answers `hello` with `resume`, which replays from the database.
@@ -109,7 +108,6 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             {
                 "type": "hello",
                 "last_id": last_id,
-                "online": online,
                 "can_post": policies.can_post(self.access),
                 "can_moderate": self.access.can_moderate,
                 "max_frame_bytes": MAX_FRAME_BYTES,
@@ -442,12 +440,14 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         # `fresh` keeps Django's permission cache for the life of the standing.
         return _Standing(fresh, space, mfa_missing, time.monotonic())
 
-    def _check_and_join(self) -> tuple[policies.SpaceAccess | None, tuple[list[dict], int] | None]:
+    def _check_and_join(self) -> tuple[policies.SpaceAccess | None, int | None]:
+        """Access, and the space's last event id. Who is online comes in the presence frame
+        that follows every join within a second (forums.presence): listing a room of N for
+        each of N sockets of a storm cost N² names."""
         access = self._check_access()
         if access is None or not access.can_read:
             return access, None
-        last_id = Space.objects.values_list("last_event_id", flat=True).get(pk=self.space_id)
-        return access, (selectors.online(self.space_id, presence.WINDOW), last_id)
+        return access, Space.objects.values_list("last_event_id", flat=True).get(pk=self.space_id)
 
 
 Handler = Callable[[SpaceConsumer, dict], Awaitable[None]]

@@ -89,7 +89,6 @@
         stateEl.dataset.state = name;
         stateEl.textContent = STATES[name];
       },
-      hello: function (frame) { renderPresence(frame.online); },
       presence: function (frame) { renderPresence(frame.online); },
       event: function (frame) {
         var data = frame.data || {};
