@@ -5,7 +5,7 @@ all with no query. What makes a copy shareable is decided on both sides:
 
 - a request may be answered from the cache only when it is a GET or HEAD without a query
   string, names its language in the URL and carries no cookie but the language and CSRF
-  cookies (no session, so nobody is signed in; no messages);
+  cookies (no session, so nobody is signed in; no messages) and no Authorization header;
 - a response is stored only when such a request got a 200 from a live Wagtail page served
   through Wagtail's restriction checks (`mark_shareable`, from `home.wagtail_hooks`), with no
   cookie of its own, no `Cache-Control: private/no-cache/no-store` (sensitive readings,
@@ -115,6 +115,7 @@ def _may_answer(request: HttpRequest) -> bool:
         request.method in ("GET", "HEAD")
         and not request.META.get("QUERY_STRING")
         and _NEUTRAL_COOKIES.issuperset(request.COOKIES)
+        and "HTTP_AUTHORIZATION" not in request.META  # no credentials of any kind
         and translation.get_language_from_path(request.path_info) is not None
     )
 
