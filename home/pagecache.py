@@ -11,10 +11,11 @@ all with no query. What makes a copy shareable is decided on both sides:
   cookie of its own, no `Cache-Control: private/no-cache/no-store` (sensitive readings,
   restricted pages), and no CSRF token or CSP nonce used while rendering.
 
-Copies carry the content generation they were rendered under; any publish, unpublish, move or
-deletion of a page, or any edit of a snippet, image, document, site or view restriction,
-starts a new generation, so the next reader never gets an older copy. `PAGE_CACHE_SECONDS`
-bounds how long a copy lives (0 turns the cache off).
+Copies carry the content generation they were rendered under; publish, unpublish and move,
+and any save or deletion of what public pages render or what decides who sees them (pages,
+the snippets and other models of home/modules/academies, institutions, images, documents,
+sites, locales, view restrictions) start a new generation, so the next reader never gets an
+older copy. `PAGE_CACHE_SECONDS` bounds how long a copy lives (0 turns the cache off).
 """
 
 import hashlib
