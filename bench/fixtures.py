@@ -239,22 +239,12 @@ def _count_every_connection() -> None:
 
 
 def _page_queries(url: str, user_pk: int | None, *, page_cache: bool = False) -> tuple[int, int]:
-    from django.conf import settings
     from django.test import override_settings
 
-    middleware = list(settings.MIDDLEWARE)
-    if page_cache:  # as bench/settings.py does with BENCH_PAGE_CACHE=1
-        middleware = [
-            "django.middleware.cache.UpdateCacheMiddleware",
-            *middleware,
-            "django.middleware.cache.FetchFromCacheMiddleware",
-        ]
-    with override_settings(MIDDLEWARE=middleware, CACHE_MIDDLEWARE_SECONDS=60):
+    with override_settings(PAGE_CACHE_SECONDS=300 if page_cache else 0):
         client = Client(SERVER_NAME="127.0.0.1")
         if user_pk:
             client.force_login(User.objects.get(pk=user_pk))
-        elif page_cache:
-            client.cookies["django_language"] = "en"  # a returning anonymous reader
         client.get(url)  # warm caches (site root, locales; the page itself) as a running server has them
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)

@@ -7,8 +7,8 @@ Differences from a real deployment, each for a reason:
   no benchmark measures static files);
 - `BENCH_CHANNEL_LAYER=core` swaps the default RedisPubSubChannelLayer for
   RedisChannelLayer, so both can be measured against the same code (docs/performance.md);
-- `BENCH_PAGE_CACHE=1` adds Django's per-site cache middleware, to measure what
-  caching anonymous pages would buy (the application does not cache pages today).
+- `PAGE_CACHE_SECONDS=0` (an ordinary setting) turns the anonymous page cache off, to
+  measure rendering.
 """
 
 import os
@@ -20,7 +20,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
 
 from lms.settings.production import *  # noqa: E402, F403
-from lms.settings.production import MIDDLEWARE, REDIS_URL  # noqa: E402
+from lms.settings.production import REDIS_URL  # noqa: E402
 
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
@@ -40,12 +40,3 @@ if REDIS_URL and os.environ.get("BENCH_CHANNEL_LAYER") == "core":
             "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
         }
     }
-
-if os.environ.get("BENCH_PAGE_CACHE") == "1":
-    MIDDLEWARE = [
-        "django.middleware.cache.UpdateCacheMiddleware",
-        *MIDDLEWARE,
-        "django.middleware.cache.FetchFromCacheMiddleware",
-    ]
-    CACHE_MIDDLEWARE_SECONDS = 60
-    CACHE_MIDDLEWARE_KEY_PREFIX = "page"
