@@ -186,8 +186,9 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         )
 
     def _post(self, thread_id: int, body: str, client_id: str) -> Post:
-        thread = Thread.objects.get(pk=thread_id, space_id=self.space_id)
-        thread.space = self.access.space
+        # The space row comes fresh with the thread (same query): slow mode and
+        # premoderation apply from the next post, not after the standing's 30 s.
+        thread = Thread.objects.select_related("space").get(pk=thread_id, space_id=self.space_id)
         return services.post_create(
             user=self.user, thread=thread, body=body, client_msg_id=client_id, access=self.access
         )

@@ -441,3 +441,15 @@ async def test_a_session_from_before_a_password_change_is_refused_at_the_next_fr
     communicator, connected = await connect(trainee, space, expect_ok=False)  # a new login works
     assert connected
     await communicator.disconnect()
+
+
+async def test_premoderation_applies_to_the_next_post_on_an_open_socket(space, general, trainee, tutor):
+    alice, _ = await connect(trainee, space)
+    await alice.send_json_to({"type": "post", "thread": general.pk, "body": "before", "client_id": "b"})
+    assert (await next_of(alice, "ack"))["status"] == "visible"
+    await sync_to_async(services.space_configure)(
+        actor=tutor, space=space, slow_mode_seconds=None, premoderated=True
+    )
+    await alice.send_json_to({"type": "post", "thread": general.pk, "body": "after", "client_id": "a"})
+    assert (await next_of(alice, "ack"))["status"] == "held"
+    await alice.disconnect()
