@@ -24,11 +24,15 @@ def dumps(frame: dict) -> str:
 
 
 async def handler(ws) -> None:
-    room = ws.request.path
+    room, _, query = ws.request.path.partition("?")
     members = rooms.setdefault(room, set())
     members.add(ws)
     try:
-        await ws.send(dumps({"type": "hello", "last_id": last_id.get(room, 0), "online": []}))
+        # As the consumer: `?last_id=N` gets its replay (here: nothing) with the hello.
+        replayed = "last_id=" in query
+        await ws.send(dumps({"type": "hello", "last_id": last_id.get(room, 0), "replayed": replayed}))
+        if replayed:
+            await ws.send(dumps({"type": "replay_done", "last_id": last_id.get(room, 0)}))
         async for raw in ws:
             frame = json.loads(raw)
             kind = frame.get("type")

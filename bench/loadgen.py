@@ -47,12 +47,15 @@ class Client:
     frames: int = 0
     retries: int = 0
 
-    async def open(self, timeout: float = 30) -> None:
+    async def open(self, timeout: float = 30, *, resume_from: int | None = None) -> dict:
+        """Connect and read the hello (returned). With `resume_from`, the URL carries the
+        last id, as the page's script does, and the replay follows the hello."""
         headers = {"Origin": self.target.origin}
         if self.target.cookie:
             headers["Cookie"] = f"sessionid={self.target.cookie}"
+        url = self.target.url if resume_from is None else f"{self.target.url}?last_id={resume_from}"
         self.ws = await connect(
-            self.target.url,
+            url,
             additional_headers=headers,
             compression=None,
             open_timeout=timeout,
@@ -65,6 +68,7 @@ class Client:
             raise RuntimeError(f"expected hello, got {hello}")
         self.last_id = hello.get("last_id", 0)
         self.reader = asyncio.create_task(self._read())
+        return hello
 
     async def _read(self) -> None:
         try:
@@ -287,9 +291,9 @@ async def pipeline(
 
 async def storm(clients: list[Client], *, timeout: float = 30) -> dict:
     """Every socket drops at once (a proxy restart, a network blip); every client reconnects
-    at once, as the page's script does: on failure it waits 1 s, then 2, 4, ... (with
-    jitter) and tries again. A client is back when `resume` from its last id has been
-    answered with `replay_done`. Reported: time until the last is back, failed attempts,
+    at once, as the page's script does: with its last id on the URL, and on failure it
+    waits 1 s, then 2, 4, ... (with jitter) and tries again. A client is back when its
+    replay has ended with `replay_done`. Reported: time until the last is back, failed attempts,
     and clients still out after `timeout` (dropped)."""
     import random
 
@@ -302,15 +306,17 @@ async def storm(clients: list[Client], *, timeout: float = 30) -> dict:
     jitter = random.Random(3)
 
     async def once(client: Client) -> None:
-        await client.open(min(10.0, max(1.0, timeout - (now() - started))))
+        known = client.last_id
+        hello = await client.open(min(10.0, max(1.0, timeout - (now() - started))), resume_from=known)
         finished = asyncio.get_running_loop().create_future()
 
         def on_frame(c: Client, raw: str) -> None:
             if raw.startswith('{"type":"replay_done"') and not finished.done():
                 finished.set_result(None)
 
-        client.on_frame = on_frame
-        await client.send({"type": "resume", "last_id": client.last_id})
+        client.on_frame = on_frame  # set before the reader first runs: nothing is missed
+        if not hello.get("replayed"):
+            await client.send({"type": "resume", "last_id": known})
         await asyncio.wait_for(finished, 10)
 
     async def back(client: Client) -> None:

@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -34,6 +35,14 @@ CLOSE_FORBIDDEN = 4403
 # How long a socket trusts what rarely changes (space row, permissions, second factor)
 # before reading it again; revocations push `access.changed` and do not wait for it.
 STANDING_SECONDS = 30
+
+
+def _last_id_from(scope: dict) -> int | None:
+    """`?last_id=N` on the socket's URL: the last event the page has, to replay from at once."""
+    values = parse_qs(scope.get("query_string", b"").decode("latin1")).get("last_id")
+    if not values or not values[0].isdigit():
+        return None
+    return int(values[0])
 
 
 class Revoked(Exception):
@@ -93,15 +102,20 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         self.space_id = int(self.scope["url_route"]["kwargs"]["space_id"])
         self.user = None  # known once the first check has read the session
         self._standing = None
+        after = _last_id_from(self.scope)
+        # Join the room's group first: whatever is published from here on is queued for
+        # this socket and handled after connect, so the replay below and the live events
+        # overlap rather than leave a gap (the client ignores ids it already has).
+        group = f"space-{self.space_id}"
+        await self.channel_layer.group_add(group, self.channel_name)
         # One trip through the sync thread: a reconnect storm queues every socket there.
-        self.access, last_id = await database_sync_to_async(self._check_and_join)()
-        if last_id is None:
+        self.access, joined = await database_sync_to_async(self._check_and_join)(after)
+        if joined is None:
+            await self.channel_layer.group_discard(group, self.channel_name)
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.group = f"space-{self.space_id}"
-        # An event committed between the join and these lines is not lost: the client
-        # answers `hello` with `resume`, which replays from the database.
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        last_id, replay = joined
+        self.group = group
         await self.channel_layer.group_add(events.user_group(self.user.pk), self.channel_name)
         await self.accept()
         await self._send(
@@ -111,8 +125,12 @@ class SpaceConsumer(AsyncWebsocketConsumer):
                 "can_post": policies.can_post(self.access),
                 "can_moderate": self.access.can_moderate,
                 "max_frame_bytes": MAX_FRAME_BYTES,
+                # Connected with ?last_id=N: the replay follows at once, no `resume` needed.
+                "replayed": replay is not None,
             }
         )
+        if replay is not None:
+            await self._send_replay(replay, last_id)
         presence.joined(self.channel_layer, self.channel_name, self.space_id, self.user.pk)
 
     async def disconnect(self, code: int) -> None:
@@ -397,6 +415,9 @@ class SpaceConsumer(AsyncWebsocketConsumer):
 
     async def _replay(self, *, after: int, upto: int | None) -> None:
         messages, last_id = await self._call(self._load_replay, after, upto)
+        await self._send_replay(messages, last_id)
+
+    async def _send_replay(self, messages: list[dict], last_id: int) -> None:
         for message in messages:
             await self._send(
                 events.view_for(message, user_id=self.user.pk, can_moderate=self.access.can_moderate)
@@ -441,14 +462,19 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         # `fresh` keeps Django's permission cache for the life of the standing.
         return _Standing(fresh, space, mfa_missing, time.monotonic())
 
-    def _check_and_join(self) -> tuple[policies.SpaceAccess | None, int | None]:
-        """Access, and the space's last event id. Who is online comes in the presence frame
-        that follows every join within a second (forums.presence): listing a room of N for
-        each of N sockets of a storm cost N² names."""
+    def _check_and_join(self, after: int | None) -> tuple[policies.SpaceAccess | None, tuple | None]:
+        """Access, the space's last event id and, when the client said where it stopped,
+        the events since. Who is online comes in the presence frame that follows every
+        join within a second (forums.presence): listing a room of N for each of N sockets
+        of a storm cost N² names."""
         access = self._check_access()
         if access is None or not access.can_read:
             return access, None
-        return access, Space.objects.values_list("last_event_id", flat=True).get(pk=self.space_id)
+        self.access = access
+        if after is None:
+            return access, (Space.objects.values_list("last_event_id", flat=True).get(pk=self.space_id), None)
+        messages, last_id = self._load_replay(after, None)
+        return access, (last_id, messages)
 
 
 Handler = Callable[[SpaceConsumer, dict], Awaitable[None]]

@@ -42,7 +42,10 @@
     var self = this;
     var proto = location.protocol === "https:" ? "wss://" : "ws://";
     this.state("connecting");
-    this.socket = new WebSocket(proto + location.host + this.path);
+    // The last event this page has travels with the handshake: the server replays what
+    // came after it in the same step as the hello (one round trip, and one trip through
+    // the server's database thread, instead of two).
+    this.socket = new WebSocket(proto + location.host + this.path + "?last_id=" + this.lastId);
     this.socket.onopen = function () { self.attempts = 0; };
     this.socket.onmessage = function (msg) {
       var frame;
@@ -65,8 +68,9 @@
       case "hello":
         this.state("live");
         if (this.on.hello) this.on.hello(frame);
-        // Catch up on everything after what this page has seen: from the database, in order.
-        this.send({ type: "resume", last_id: this.lastId });
+        // Catch up on everything after what this page has seen: from the database, in order
+        // (already under way when the server answered the handshake's last_id).
+        if (!frame.replayed) this.send({ type: "resume", last_id: this.lastId });
         clearInterval(this.heartbeat);
         this.heartbeat = setInterval(function () { self.send({ type: "ping" }); }, 25000);
         break;

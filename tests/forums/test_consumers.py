@@ -1,4 +1,3 @@
-
 """The WebSocket protocol, frame by frame, through the real ASGI stack (origin check,
 session auth, routing) with Channels' WebsocketCommunicator."""
 
@@ -15,7 +14,7 @@ from django.test import Client
 from courses.models import Enrolment
 from forums import services
 from forums.consumers import MAX_FRAME_BYTES
-from forums.models import Post, Thread
+from forums.models import Event, Post, Thread
 from lms.asgi import application
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -453,3 +452,42 @@ async def test_premoderation_applies_to_the_next_post_on_an_open_socket(space, g
     await alice.send_json_to({"type": "post", "thread": general.pk, "body": "after", "client_id": "a"})
     assert (await next_of(alice, "ack"))["status"] == "held"
     await alice.disconnect()
+
+
+async def test_a_socket_that_names_its_last_id_gets_the_replay_with_its_hello(
+    space, general, trainee, trainee2
+):
+    """A reconnect in one round trip: `?last_id=N` on the URL, the events after N and
+    `replay_done` follow the hello without a `resume` frame; a bad value is ignored."""
+    first = await sync_to_async(services.post_create)(user=trainee2, thread=general, body="one")
+    await sync_to_async(services.post_create)(user=trainee2, thread=general, body="two")
+    await sync_to_async(services.post_create)(user=trainee2, thread=general, body="three")
+    cookie = await sync_to_async(session_cookie)(trainee)
+    headers = [(b"origin", b"http://testserver"), (b"cookie", f"sessionid={cookie}".encode())]
+    known = await sync_to_async(lambda: Event.objects.get(post=first, kind="post.created").seq)()
+    ws = WebsocketCommunicator(application, f"/ws/spaces/{space.pk}/?last_id={known}", headers=headers)
+    assert (await ws.connect())[0]
+    hello = await ws.receive_json_from()
+    assert hello["type"] == "hello" and hello["replayed"] is True
+    frames = []
+    while (frame := await ws.receive_json_from())["type"] != "replay_done":
+        frames.append(frame)
+    assert [f["data"]["html"] for f in frames if f["type"] == "event"] == ["<p>two</p>", "<p>three</p>"]
+    assert frame["last_id"] == hello["last_id"]
+    await ws.disconnect()
+
+    for bad in ("x", "-1", ""):
+        ws = WebsocketCommunicator(application, f"/ws/spaces/{space.pk}/?last_id={bad}", headers=headers)
+        assert (await ws.connect())[0]
+        hello = await ws.receive_json_from()
+        assert hello["replayed"] is False
+        assert await ws.receive_nothing(timeout=0.3) or (await ws.receive_json_from())["type"] == "presence"
+        await ws.disconnect()
+
+
+async def test_a_refused_socket_leaves_the_room_group(space, outsider):
+    from channels.layers import get_channel_layer
+
+    communicator, connected = await connect(outsider, space, expect_ok=False)
+    assert not connected
+    assert not get_channel_layer().groups.get(f"space-{space.pk}")
