@@ -365,8 +365,21 @@ class SpaceConsumer(AsyncWebsocketConsumer):
     async def space_event(self, event: dict) -> None:
         if self.access is None:
             return
-        frame = events.view_for(event["message"], user_id=self.user.pk, can_moderate=self.access.can_moderate)
-        await self._send(frame)
+        message = event["message"]
+        can_moderate = self.access.can_moderate
+        if not can_moderate and message.get("author_id") == self.user.pk:
+            # The author's own view: only this person's sockets get it; not worth keeping.
+            await self._send(events.view_for(message, user_id=self.user.pk, can_moderate=False))
+            return
+        # In one process the recipients of a group message share one copy of it (lms.layers),
+        # so each view is serialised once, not once per socket.
+        kind = "moderator" if can_moderate else "public"
+        encoded = event.setdefault("_encoded", {})
+        text = encoded.get(kind)
+        if text is None:
+            frame = events.view_for(message, user_id=None, can_moderate=can_moderate)
+            text = encoded[kind] = json.dumps(frame, separators=(",", ":"))
+        await self.send(text_data=text)
 
     async def presence_update(self, event: dict) -> None:
         await self._send({"type": "presence", "online": event["online"]})

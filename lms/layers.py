@@ -4,7 +4,8 @@ channels' InMemoryChannelLayer scans every channel and every group membership fo
 entries on every receive and every group send, and deep-copies a group message once per
 recipient. With a room of 200 open that scan was a quarter of the event loop's time
 (docs/performance.md). This layer scans at most once a second and copies a group message
-once: consumers here never mutate the messages they receive.
+once: consumers here do not change the messages they receive (SpaceConsumer only adds the
+encoded frames, which it means every recipient to share).
 """
 
 import asyncio
