@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import hashlib
 import importlib.metadata
+import importlib.util
 import json
 import os
 import platform
@@ -206,8 +207,40 @@ class Bench:
         return json.loads(out.read_text())
 
     def daphne(self, env: dict[str, str], name: str, **kwargs) -> Proc:
-        proc = start_daphne(free_port(), env=env, log_dir=self.tmp, cpus=SERVER_CPUS, name=name, **kwargs)
+        if self.args.server == "uvicorn" and "application" not in kwargs:
+            proc = self.uvicorn(env, name)
+        else:
+            proc = start_daphne(free_port(), env=env, log_dir=self.tmp, cpus=SERVER_CPUS, name=name, **kwargs)
         self.children.append(proc)
+        return proc
+
+    def uvicorn(self, env: dict[str, str], name: str) -> Proc:
+        """The same application under uvicorn with the `websockets` protocol (an experiment:
+        docs/performance.md; the baselines stay as they are)."""
+        port = free_port()
+        log = self.tmp / f"{name}-uvicorn-{port}.log"
+        command = [
+            *taskset(SERVER_CPUS),
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "lms.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--ws",
+            "websockets",
+            "--lifespan",
+            "off",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ]
+        with open(log, "ab") as out:
+            popen = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+        proc = Proc(name, popen, port, log)
+        wait_http(f"{proc.url}/healthz", popen)
         return proc
 
     def bare_ws(self) -> Proc:
@@ -1040,7 +1073,15 @@ def main() -> int:
         metavar="SECONDS",
         help="experiment: keep embedded-mode SQLite connections open (settings close them after each use)",
     )
+    parser.add_argument(
+        "--server",
+        choices=("daphne", "uvicorn"),
+        default="daphne",
+        help="experiment: serve the application with uvicorn (pip install uvicorn) instead of daphne",
+    )
     args = parser.parse_args()
+    if args.server == "uvicorn" and importlib.util.find_spec("uvicorn") is None:
+        parser.error("--server uvicorn needs uvicorn: .venv/bin/pip install -e '.[bench]'")
     chosen = [b.strip() for b in args.only.split(",") if b.strip()]
     unknown = set(chosen) - set(BENCHES)
     if unknown:
