@@ -206,7 +206,10 @@ def _post_edit(request: HttpRequest, room_ctx: RoomContext, post: Post) -> HttpR
     )
     if not allowed:
         raise DjangoPermissionDenied(_("You can only edit your own posts."))
-    back = f"{room_ctx.thread_url(post.thread)}#post-{post.pk}"
+    if post.thread.kind == Thread.Kind.PASSAGE and post.thread.anchor_page_id:
+        back = _reading_url(room_ctx.space, post.thread.anchor_page_id, f"c-{post.pk}")
+    else:
+        back = f"{room_ctx.thread_url(post.thread)}#post-{post.pk}"
     status = HTTPStatus.OK
     if request.method == "POST":
         form = PostEditForm(request.POST)

@@ -65,8 +65,10 @@
   }
 
   function toggleTools(el, status) {
+    // A reading page holds one thread per passage: its lock is marked on the passage's element.
+    var locked = viewer.locked || !!el.closest("[data-thread-locked]");
     var own = viewer.canPost && !!viewer.user && el.dataset.authorId === String(viewer.user) &&
-      status !== "deleted" && (!viewer.locked || viewer.moderator);
+      status !== "deleted" && (!locked || viewer.moderator);
     var show = {
       "tool--own": own,
       "tool--approve": status === "held",

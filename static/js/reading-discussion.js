@@ -39,6 +39,11 @@
           if (!target) return;
           Posts.upsert(target.querySelector(".passage-posts"), data, "c-");
           setCount(target);
+        } else if (frame.kind === "thread.locked" || frame.kind === "thread.unlocked") {
+          var passage = detailsForThread(data.thread);
+          if (!passage) return;
+          passage.toggleAttribute("data-thread-locked", frame.kind === "thread.locked");
+          Posts.configure({});  // a locked thread's comments lose "Edit" and "Delete"
         }
       },
       ack: function (frame) {
@@ -49,7 +54,9 @@
         form.elements.client_id.value = window.LegisSpaceSocket.newId();
         if (frame.status === "held") showError(form, gettext("Your comment is waiting for a tutor's approval."));
       },
+      ok: function (frame) { Posts.handleReply(frame); },
       error: function (frame) {
+        if (Posts.handleReply(frame)) return;
         var form = sent[frame.ref];
         if (form) { delete sent[frame.ref]; showError(form, frame.message); }
       },
@@ -82,6 +89,14 @@
       sent[clientId] = form;
     }
   });
+  // Who is looking: the discussions are cached and shared by every viewer, so the page says it
+  // and the script shows "Edit" and "Delete" on the viewer's own comments.
+  Posts.configure({
+    user: article.dataset.user,
+    moderator: article.dataset.canModerate === "1",
+    canPost: article.dataset.canPost === "1",
+  });
+  Posts.interceptEdits(space);
   Posts.interceptForms(space);
 
   // Deep links: #p-<block> is highlighted by CSS; #c-<post> opens its passage's thread.

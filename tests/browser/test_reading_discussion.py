@@ -102,3 +102,97 @@ def test_arabic_margin_threads_sit_on_the_inline_end_side_without_overlap(new_co
         assert margin["x"] + margin["width"] <= text["x"] + 1, (block.id, margin, text)
     viewport = page.viewport_size["width"]
     assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport
+
+
+def test_a_trainee_edits_her_passage_comment_and_the_other_sees_it_live(new_context, setting):
+    cohort, reading = setting
+    second = reading.body[1].id
+    carlos_user = Enrolment.objects.get(user__email="carlos@example.org").user
+    services.passage_post_create(
+        user=carlos_user, space=cohort.space, reading=reading, block_id=second, body="Carlos's *own* view"
+    )
+    amina = open_reading(new_context, "amina@example.org", cohort, reading)
+    carlos = open_reading(new_context, "carlos@example.org", cohort, reading)
+    amina.locator(f"#d-{second} > summary").click()
+    carlos.locator(f"#d-{second} > summary").click()
+
+    # Amina comments: her new comment has "Edit", Carlos's does not; Carlos sees no tools on hers.
+    amina.locator(f"#c-{second}").fill("Extradition needs **dual** criminality.")
+    amina.locator(f"#d-{second}").get_by_role("button", name="Comment", exact=True).click()
+    own = amina.locator(f"#d-{second} .post", has_text="Extradition")
+    expect(own.get_by_role("link", name="Edit")).to_be_visible()
+    expect(
+        amina.locator(f"#d-{second} .post", has_text="Carlos's").get_by_role("link", name="Edit")
+    ).to_be_hidden()
+    seen = carlos.locator(f"#d-{second} .post", has_text="Extradition")
+    expect(seen).to_be_visible()
+    expect(seen.get_by_role("link", name="Edit")).to_be_hidden()
+    expect(seen.locator("details.tool--own-delete")).to_be_hidden()
+    expect(
+        carlos.locator(f"#d-{second} .post", has_text="Carlos's").get_by_role("link", name="Edit")
+    ).to_be_visible()
+
+    # Escape cancels and gives the focus back to "Edit".
+    own.get_by_role("link", name="Edit").click()
+    editor = own.get_by_role("textbox", name="Edit your post")
+    expect(editor).to_have_value("Extradition needs **dual** criminality.")
+    expect(editor).to_be_focused()
+    editor.press("Escape")
+    expect(editor).to_have_count(0)
+    expect(own.get_by_role("link", name="Edit")).to_be_focused()
+
+    # From the keyboard: open, an error keeps the text, then save.
+    own.get_by_role("link", name="Edit").press("Enter")
+    editor = own.get_by_role("textbox", name="Edit your post")
+    expect(editor).to_be_focused()
+    assert_no_axe_violations(amina)
+    editor.fill("   ")
+    own.get_by_role("button", name="Save").click()
+    expect(own.locator(".post-editor [role=alert]")).to_contain_text("Write something")
+    editor.fill("Extradition usually needs **double** criminality.")
+    own.get_by_role("button", name="Save").click()
+    expect(editor).to_have_count(0)
+    expect(own.locator(".post__body strong")).to_have_text("double")
+
+    expect(seen.locator(".post__body strong")).to_have_text("double")
+    expect(seen.locator(".post__edited")).to_have_text("(edited)")
+    expect(seen.locator(".post__edited")).to_be_visible()
+    expect(seen.get_by_role("link", name="Edit")).to_be_hidden()
+    assert_no_axe_violations(carlos)
+
+    # Reloaded, both get the same cached discussion: "(edited)" for both, "Edit" for her only.
+    for page in (amina, carlos):
+        page.reload()
+        expect(page.locator("article.reading")).to_have_attribute("data-connection", "live")
+        page.locator(f"#d-{second} > summary").click()
+        comment = page.locator(f"#d-{second} .post", has_text="usually needs")
+        expect(comment.locator(".post__edited")).to_be_visible()
+        edit = comment.get_by_role("link", name="Edit")
+        if page is amina:
+            expect(edit).to_be_visible()
+        else:
+            expect(edit).to_be_hidden()
+
+
+def test_a_trainee_deletes_her_passage_comment_after_confirming(new_context, setting):
+    cohort, reading = setting
+    second = reading.body[1].id
+    services.passage_post_create(
+        user=Enrolment.objects.get(user__email="amina@example.org").user,
+        space=cohort.space,
+        reading=reading,
+        block_id=second,
+        body="Extradition needs dual criminality.",
+    )
+    amina = open_reading(new_context, "amina@example.org", cohort, reading)
+    carlos = open_reading(new_context, "carlos@example.org", cohort, reading)
+    amina.locator(f"#d-{second} > summary").click()
+    own = amina.locator(f"#d-{second} .post", has_text="Extradition")
+    own.locator("details.tool--own-delete summary").click()
+    expect(own.locator("details.tool--own-delete")).to_contain_text("Delete this comment?")
+    own.get_by_role("button", name="Delete comment").click()
+    for page in (amina, carlos):
+        expect(page.locator(f"#d-{second} .post.post--deleted")).to_have_count(1)
+        expect(page.locator(f"#d-{second} .post", has_text="Extradition")).to_have_count(0)
+        expect(page.locator(f"#d-{second} .discuss__count")).to_have_text("0")
+    expect(amina.locator(f"#d-{second} .post--deleted").get_by_role("link", name="Edit")).to_be_hidden()

@@ -8,8 +8,10 @@ from bs4 import BeautifulSoup
 
 from django.core.cache import cache
 
+from courses.models import CourseWeek
 from forums import services
 from forums.models import Event, Post
+from modules.factories import CurriculumIndexPageFactory, ModulePageFactory, make_reading
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +118,25 @@ def test_other_post_actions_still_need_a_post(client, cohort, general, trainee):
     client.force_login(trainee)
     response = client.get(f"/en/cohorts/{cohort.slug}/room/posts/{post.pk}/delete/")
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_a_passage_comment_edited_without_javascript_returns_to_its_reading(
+    client, home, cohort, space, trainee
+):
+    module = ModulePageFactory(parent=CurriculumIndexPageFactory(parent=home))
+    reading = make_reading(module, title="Extradition", passages=2)
+    week = CourseWeek.objects.get(course=cohort.course, sort_order=0)
+    week.readings = [{"type": "reading", "value": reading.pk}]
+    week.save()
+    post = services.passage_post_create(
+        user=trainee, space=space, reading=reading, block_id=reading.body[0].id, body="First thoughts"
+    )
+    client.force_login(trainee)
+    reading_url = f"/en/cohorts/{cohort.slug}/readings/{reading.pk}/"
+    page = BeautifulSoup(client.get(edit_url(cohort, post)).content, "html.parser")
+    assert page.select_one(".button-row a")["href"] == f"{reading_url}#c-{post.pk}"
+    response = client.post(edit_url(cohort, post), {"body": "Second thoughts"})
+    assert response["Location"] == f"{reading_url}#c-{post.pk}"
+    shown = BeautifulSoup(client.get(reading_url).content, "html.parser").select_one(f"#c-{post.pk}")
+    assert "Second thoughts" in shown.select_one(".post__body").get_text()
+    assert not shown.select_one(".post__edited").has_attr("hidden")
