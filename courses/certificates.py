@@ -19,6 +19,9 @@ FONT_CANDIDATES = [
 ]
 
 
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
+
+
 def _font(pdf: FPDF) -> tuple[str, bool]:
     for path in FONT_CANDIDATES:
         if path.exists():
@@ -32,20 +35,31 @@ def _font(pdf: FPDF) -> tuple[str, bool]:
 def render_certificate_pdf(certificate: Certificate, *, verify_url: str, language: str = "en") -> bytes:
     """A one-page landscape certificate.
 
-    Right-to-left scripts need text shaping (uharfbuzz), which is not installed, so a
-    certificate requested in Arabic is printed in English rather than garbled.
+    Arabic needs its letters joined and its lines laid out right to left: with a Unicode
+    font, text goes through HarfBuzz (uharfbuzz) and fpdf2's bidi algorithm. Without such
+    a font the certificate falls back to English rather than print Arabic unjoined.
     """
     enrolment = certificate.enrolment
     cohort = enrolment.cohort
-    if translation.get_language_bidi() or language in ("ar", "he", "fa", "ur"):
-        language = "en"
     with translation.override(language):
         pdf = FPDF(orientation="L", format="A4")
         pdf.set_auto_page_break(False)
-        pdf.set_title(_("Certificate of completion"))
-        pdf.set_author("Legis")
         pdf.add_page()
         family, unicode_font = _font(pdf)
+    if not unicode_font and (language in RTL_LANGUAGES or translation.get_language_info(language)["bidi"]):
+        language = "en"
+    with translation.override(language):
+        if unicode_font:
+            # The page's direction, not the first letter's: a line that starts with a Latin
+            # course title inside Arabic text still reads right to left.
+            rtl = translation.get_language_bidi()
+            pdf.set_text_shaping(use_shaping_engine=True, direction="rtl" if rtl else "ltr")
+        pdf.set_title(_("Certificate of completion"))
+        pdf.set_author("Legis")
+
+        def isolate(value: str) -> str:
+            # A URL or code keeps its own left-to-right order inside right-to-left text.
+            return f"\u2066{value}\u2069" if unicode_font else value
 
         def text(value: str) -> str:
             return value if unicode_font else value.encode("latin-1", "replace").decode("latin-1")
@@ -84,7 +98,7 @@ def render_certificate_pdf(certificate: Certificate, *, verify_url: str, languag
         pdf.cell(
             0,
             6,
-            text(_("Verification code: %(code)s") % {"code": certificate.code}),
+            text(_("Verification code: %(code)s") % {"code": isolate(certificate.code)}),
             align="C",
             new_x="LMARGIN",
             new_y="NEXT",
@@ -92,7 +106,7 @@ def render_certificate_pdf(certificate: Certificate, *, verify_url: str, languag
         pdf.cell(
             0,
             6,
-            text(_("Check it at %(url)s") % {"url": verify_url}),
+            text(_("Check it at %(url)s") % {"url": isolate(verify_url)}),
             align="C",
             link=verify_url,
             new_x="LMARGIN",

@@ -5,6 +5,8 @@ from http import HTTPStatus
 
 import pytest
 
+from django.utils import translation
+
 from courses import selectors, services
 from courses.factories import CohortFactory, EnrolmentFactory, ReadingProgressFactory, start_for_week
 from courses.models import Certificate, CourseAuditEntry, Enrolment, FeedbackResponse
@@ -195,6 +197,34 @@ def test_certificate_pdf_renders_names_outside_latin_1(certificate):
     pdf = render_certificate_pdf(certificate, verify_url="https://legis.example/verify/X/", language="ru")
     assert pdf.startswith(b"%PDF")
     assert render_certificate_pdf(certificate, verify_url="https://x/", language="ar").startswith(b"%PDF")
+
+
+def test_a_certificate_asked_for_in_arabic_is_printed_in_arabic(certificate):
+    """Letters joined by HarfBuzz, lines laid out right to left (fpdf2's text shaping):
+    the certificate no longer falls back to English for Arabic."""
+    import re
+    import zlib
+
+    from courses.certificates import render_certificate_pdf
+
+    user = certificate.enrolment.user
+    user.display_name = "ليلى بنعلي"
+    user.save()
+    pdf = render_certificate_pdf(certificate, verify_url="https://legis.example/verify/X/", language="ar")
+    with translation.override("ar"):
+        title = translation.gettext("Certificate of completion")
+    assert title != "Certificate of completion"
+    # The document's title, in Arabic (a hex string: UTF-16 with its byte-order mark).
+    assert b"/Title <feff" + title.encode("utf-16-be").hex().encode() + b">" in pdf
+    streams = []
+    for raw in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            streams.append(zlib.decompressobj().decompress(raw))
+        except zlib.error:
+            streams.append(raw)
+    glyph_maps = b"".join(s for s in streams if b"beginbfchar" in s or b"beginbfrange" in s)
+    for letter in "لىبنع":  # the name's letters are in the embedded font, not replaced
+        assert f"{ord(letter):04X}".encode() in glyph_maps.upper()
 
 
 def test_verification_page_confirms_a_code_without_exposing_anything_else(certificate, client):
