@@ -3,8 +3,8 @@
 
 The discussion under each passage (comments, seed questions, earlier cohorts' notable
 comments, the comment form) was most of a cohort reading page's rendering time. Each one is
-kept in Django's cache under a digest of everything `forums/passage.html`,
-`_passage_post.html` and `_passage_own_tools.html` read: every attribute of every post,
+kept in Django's cache under a digest of everything `forums/passage.html` and
+`_passage_post.html` read: every attribute of every post,
 seed question and thread the passage view holds (the name the viewer sees, the body they
 may see, reactions and any per-viewer flag included), what the viewer may do (post, seed,
 moderate), the passage and page ids, the cohort, the page's path, the language, the time
@@ -36,7 +36,7 @@ from django.template.defaulttags import CsrfTokenNode
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-TEMPLATES = ("forums/passage.html", "forums/_passage_post.html", "forums/_passage_own_tools.html")
+TEMPLATES = ("forums/passage.html", "forums/_passage_post.html")
 SECONDS = 3600  # entries are keyed by content: this only bounds how long unused ones stay
 
 

@@ -77,6 +77,11 @@
       "tool--delete": status !== "deleted",
       "tool--flag": status === "visible" && !(viewer.user && el.dataset.authorId === String(viewer.user)),
     };
+    if (own && !el.querySelector(".tool--own")) {
+      // Reading pages carry the author's tools once (#own-tools-template), not in every comment.
+      var tools = fromTemplate("own-tools-template", el.dataset.postId);
+      if (tools) el.appendChild(tools);
+    }
     Object.keys(show).forEach(function (cls) {
       el.querySelectorAll("." + cls).forEach(function (node) { node.hidden = !show[cls]; });
     });
