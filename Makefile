@@ -32,7 +32,7 @@ run: demo
 	@echo "  editor@example.org                          curriculum editor (Wagtail admin)"
 	@echo "  admin@example.org                           superuser"
 	@echo ""
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) lms.asgi:application
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) --websocket_connect_timeout 30 lms.asgi:application
 
 test: setup
 	@bash .ci/ensure-chromium

@@ -957,6 +957,7 @@ class Bench:
             "python": platform.python_version(),
             "commit": commit + (" (with uncommitted changes)" if dirty else ""),
             "pinned": self.pinned,
+            "server": self.args.server,
             "profile": "quick" if self.args.quick else "full" if self.args.full else "default",
             "repeats": self.profile["repeats"],
         }

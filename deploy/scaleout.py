@@ -136,6 +136,9 @@ def daphne_command(port: int, *, verbosity: int = 0, cpus: str | None = None) ->
         str(port),
         "-v",
         str(verbosity),
+        # As deploy/systemd: handshakes queued in a reconnect storm are not dropped at 5 s.
+        "--websocket_connect_timeout",
+        "30",
         "lms.asgi:application",
     ]
 
