@@ -143,6 +143,7 @@
       }
       ev.preventDefault();
       space.send(frame);
+      if (li) acting[frame.ref] = li;
       var details = form.closest("details.tool");
       if (details) details.open = false;
       if (extra) extra(action, frame);
@@ -246,12 +247,34 @@
   // Answers to "edit" frames: `ok` closes the editor (the post.edited event brings the new text
   // to everyone, this page included); `error` is shown in the editor, with the text kept.
   // Returns true when the frame was an answer to an edit.
+  // ref of a sent action on a post (delete, react, flag, hide, ...) -> the post element, so a
+  // refusal is said next to the post it concerns rather than lost.
+  var acting = {};
+
+  function showActionError(el, message) {
+    var note = el.querySelector(".post__error");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "form-errors post__error";
+      note.setAttribute("role", "alert");
+      el.appendChild(note);
+    }
+    note.textContent = message;
+  }
+
   function handleReply(frame) {
     var el = frame.ref && editing[frame.ref];
+    if (el) {
+      delete editing[frame.ref];
+      if (frame.type === "ok") closeEditor(el, true);
+      else showEditError(el, frame.message);
+      return true;
+    }
+    el = frame.ref && acting[frame.ref];
     if (!el) return false;
-    delete editing[frame.ref];
-    if (frame.type === "ok") closeEditor(el, true);
-    else showEditError(el, frame.message);
+    delete acting[frame.ref];
+    var note = el.querySelector(".post__error");
+    if (frame.type === "ok") { if (note) note.remove(); } else showActionError(el, frame.message);
     return true;
   }
 

@@ -87,3 +87,21 @@ def test_a_trainee_deletes_her_post_after_confirming(new_context, room):
     for page in (amina, carlos):
         expect(page.locator(".post.post--deleted")).to_have_count(1)
         expect(page.locator(".post", has_text="Extradition needs")).to_have_count(0)
+
+
+def test_a_refused_action_is_said_next_to_its_post(new_context, room):
+    """A post action the server refuses (here a flag whose reason is only spaces, which the
+    browser's `required` lets through) shows the server's message beside that post, and a
+    later success clears it."""
+    carlos = open_room(new_context, "carlos@example.org", room)
+    theirs = carlos.locator(".post", has_text="Extradition")
+    theirs.locator("details.tool--flag summary").click()
+    theirs.locator("form[data-ws-action=flag] input[name=reason]").fill("   ")
+    theirs.get_by_role("button", name="Send to moderators").click()
+    alert = theirs.locator(".post__error[role=alert]")
+    expect(alert).to_contain_text("Tell the moderators what is wrong")
+    assert_no_axe_violations(carlos)
+    theirs.locator("details.tool--flag summary").click()
+    theirs.locator("form[data-ws-action=flag] input[name=reason]").fill("Unsourced claim about the treaty.")
+    theirs.get_by_role("button", name="Send to moderators").click()
+    expect(alert).to_have_count(0)
