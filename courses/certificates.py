@@ -19,9 +19,6 @@ FONT_CANDIDATES = [
 ]
 
 
-RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})
-
-
 def _font(pdf: FPDF) -> tuple[str, bool]:
     for path in FONT_CANDIDATES:
         if path.exists():
@@ -41,12 +38,11 @@ def render_certificate_pdf(certificate: Certificate, *, verify_url: str, languag
     """
     enrolment = certificate.enrolment
     cohort = enrolment.cohort
-    with translation.override(language):
-        pdf = FPDF(orientation="L", format="A4")
-        pdf.set_auto_page_break(False)
-        pdf.add_page()
-        family, unicode_font = _font(pdf)
-    if not unicode_font and (language in RTL_LANGUAGES or translation.get_language_info(language)["bidi"]):
+    pdf = FPDF(orientation="L", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    family, unicode_font = _font(pdf)
+    if not unicode_font and translation.get_language_info(language)["bidi"]:
         language = "en"
     with translation.override(language):
         if unicode_font:

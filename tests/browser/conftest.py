@@ -89,3 +89,29 @@ def login(page, email: str, password: str = "pw-for-tests-1") -> None:
     page.fill("input[name=password]", password)
     page.click("form[action$='/accounts/login/'] button[type=submit]")
     page.wait_for_load_state()
+
+
+def edit_own_post(page, own, *, before: str, after: str) -> None:
+    """The author's walk through the inline editor, as a keyboard user would: Escape cancels
+    and gives the focus back to "Edit"; Enter opens it again; an empty save is refused with
+    the text kept; the new text is saved and shown. `own` is the post's locator on `page`."""
+    from playwright.sync_api import expect
+
+    own.get_by_role("link", name="Edit").click()
+    editor = own.get_by_role("textbox", name="Edit your post")
+    expect(editor).to_have_value(before)
+    expect(editor).to_be_focused()
+    editor.press("Escape")
+    expect(editor).to_have_count(0)
+    expect(own.get_by_role("link", name="Edit")).to_be_focused()
+
+    own.get_by_role("link", name="Edit").press("Enter")
+    editor = own.get_by_role("textbox", name="Edit your post")
+    expect(editor).to_be_focused()
+    assert_no_axe_violations(page)
+    editor.fill("   ")
+    own.get_by_role("button", name="Save").click()
+    expect(own.locator(".post-editor [role=alert]")).to_contain_text("Write something")
+    editor.fill(after)
+    own.get_by_role("button", name="Save").click()
+    expect(editor).to_have_count(0)

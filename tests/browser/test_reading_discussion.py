@@ -8,7 +8,7 @@ from courses.models import CourseWeek, Enrolment
 from forums import services
 from home.services import ensure_site_home
 from modules.factories import CurriculumIndexPageFactory, ModulePageFactory, make_reading
-from tests.browser.conftest import ARTIFACTS, assert_no_axe_violations, login
+from tests.browser.conftest import ARTIFACTS, assert_no_axe_violations, edit_own_post, login
 from tests.forums.conftest import enrol, make_cohort, user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -132,26 +132,12 @@ def test_a_trainee_edits_her_passage_comment_and_the_other_sees_it_live(new_cont
         carlos.locator(f"#d-{second} .post", has_text="Carlos's").get_by_role("link", name="Edit")
     ).to_be_visible()
 
-    # Escape cancels and gives the focus back to "Edit".
-    own.get_by_role("link", name="Edit").click()
-    editor = own.get_by_role("textbox", name="Edit your post")
-    expect(editor).to_have_value("Extradition needs **dual** criminality.")
-    expect(editor).to_be_focused()
-    editor.press("Escape")
-    expect(editor).to_have_count(0)
-    expect(own.get_by_role("link", name="Edit")).to_be_focused()
-
-    # From the keyboard: open, an error keeps the text, then save.
-    own.get_by_role("link", name="Edit").press("Enter")
-    editor = own.get_by_role("textbox", name="Edit your post")
-    expect(editor).to_be_focused()
-    assert_no_axe_violations(amina)
-    editor.fill("   ")
-    own.get_by_role("button", name="Save").click()
-    expect(own.locator(".post-editor [role=alert]")).to_contain_text("Write something")
-    editor.fill("Extradition usually needs **double** criminality.")
-    own.get_by_role("button", name="Save").click()
-    expect(editor).to_have_count(0)
+    edit_own_post(
+        amina,
+        own,
+        before="Extradition needs **dual** criminality.",
+        after="Extradition usually needs **double** criminality.",
+    )
     expect(own.locator(".post__body strong")).to_have_text("double")
 
     expect(seen.locator(".post__body strong")).to_have_text("double")

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from courses.models import Enrolment
 from forums import services
 from home.services import ensure_site_home
-from tests.browser.conftest import assert_no_axe_violations, login
+from tests.browser.conftest import assert_no_axe_violations, edit_own_post, login
 from tests.forums.conftest import enrol, make_cohort, user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,26 +47,12 @@ def test_a_trainee_edits_her_post_and_the_other_sees_it_live(new_context, room):
         carlos.locator(".post", has_text="Extradition needs").get_by_role("link", name="Edit")
     ).to_be_hidden()
 
-    # Escape cancels: the text is untouched and the focus goes back to "Edit".
-    own.get_by_role("link", name="Edit").click()
-    editor = own.get_by_role("textbox", name="Edit your post")
-    expect(editor).to_have_value("Extradition needs **dual** criminality.")
-    expect(editor).to_be_focused()
-    editor.press("Escape")
-    expect(editor).to_have_count(0)
-    expect(own.get_by_role("link", name="Edit")).to_be_focused()
-
-    # From the keyboard: open, change, save.
-    own.get_by_role("link", name="Edit").press("Enter")
-    editor = own.get_by_role("textbox", name="Edit your post")
-    expect(editor).to_be_focused()
-    assert_no_axe_violations(amina)
-    editor.fill("   ")
-    own.get_by_role("button", name="Save").click()
-    expect(own.locator(".post-editor [role=alert]")).to_contain_text("Write something")
-    editor.fill("Extradition usually needs **double** criminality.")
-    own.get_by_role("button", name="Save").click()
-    expect(editor).to_have_count(0)
+    edit_own_post(
+        amina,
+        own,
+        before="Extradition needs **dual** criminality.",
+        after="Extradition usually needs **double** criminality.",
+    )
     expect(own.locator(".post__body strong")).to_have_text("double")
 
     seen = carlos.locator(".post", has_text="usually needs")
